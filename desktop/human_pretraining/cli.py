@@ -1,0 +1,291 @@
+"""The ``human-pretraining`` command line: status, rules check, tasks, rewards, export, demo.
+
+Each command is a thin shell over ``services``: parse arguments, call one use
+case, print the result for people. Errors a user can fix (a bad config file, an
+unknown task, a refused purchase) print one clear line and exit with status 2;
+nothing is written when a command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from human_pretraining import __version__
+from human_pretraining.config.errors import ConfigError
+from human_pretraining.core.clock import format_day, parse_day
+from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
+from human_pretraining.core.rules import RuleSet, Subject, explain
+from human_pretraining.services.context import App, open_app
+from human_pretraining.services.economy import AlreadyDone, NotFound, PurchaseRefused
+from human_pretraining.store.database import DatabaseError
+
+EXPORT_TABLES = ("ledger", "activity", "purchases", "tasks")
+
+
+class UsageError(Exception):
+    """A command used wrongly; the message says how to use it."""
+
+
+def _bar(fraction: float, width: int = 12) -> str:
+    filled = round(fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _minutes(ms: int) -> str:
+    hours, minutes = divmod(ms // MINUTE_MS, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+# ------------------------------------------------------------------- commands
+
+
+def cmd_status(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    app.settler.settle()
+    s = app.queries.summary()
+    out.write(f"Balance   {format_points(s.balance)} points\n")
+    out.write(
+        f"Today     {format_points(s.earned_today)} earned · "
+        f"{format_points(s.spent_today)} spent  ({format_day(s.day)})\n"
+    )
+    if s.allowances:
+        now = app.clock()
+        for a in s.allowances:
+            left = max(0, a.ends_ms - now)
+            out.write(f"Allowance {a.reward} ({a.target}): {_minutes(left)} left\n")
+    if s.goals:
+        out.write("Goals\n")
+        width = max(len(g.progress.goal.name) for g in s.goals)
+        for status in s.goals:
+            p, goal = status.progress, status.progress.goal
+            unit = {"minutes": "min", "max_minutes": "min", "words": "words", "tasks": "tasks"}[
+                goal.kind.value
+            ]
+            target = f"limit {goal.target}" if goal.kind.value == "max_minutes" else goal.target
+            mark = "✓" if p.met else " "
+            amount = f"{p.value}/{target} {unit}"
+            out.write(
+                f"  {mark} {goal.name:<{width}}  {_bar(p.fraction)}  {amount:<18} "
+                f"per {goal.period.value}  streak {status.streak}\n"
+            )
+    usage = app.queries.usage(s.day, s.day)[:5]
+    if usage:
+        out.write("Top today\n")
+        for row in usage:
+            out.write(
+                f"  {row.subject:<28} {_minutes(row.active_ms):>12}  {row.category:<11} "
+                f"{format_points(row.points):>7} pts\n"
+            )
+
+
+def _subject_from_target(target: str, kind: str | None, title: str | None) -> Subject:
+    """Guess whether TARGET is a site or an app; ``--site``/``--app`` decide when given."""
+    if kind is None:
+        looks_like_app = (
+            target.lower().endswith((".exe", ".app"))
+            or " " in target
+            or "\\" in target
+            or target.startswith("/")
+            or "." not in target
+        )
+        kind = "site" if "://" in target or not looks_like_app else "app"
+    if kind == "site":
+        return Subject.site(target)
+    return Subject.app(target, title=title)
+
+
+def cmd_rules_check(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    subject = _subject_from_target(args.target, args.kind, args.title)
+    rule = RuleSet(app.config().rules).match(subject)
+    what = subject.name + subject.path if subject.source is Source.WEB else subject.name
+    if rule is None:
+        out.write(f"{subject.source.value} {what}: no rule matches → neutral, 0 points/min\n")
+        return
+    out.write(f"{subject.source.value} {what}\n")
+    out.write(f"  category     {rule.category.value}\n")
+    out.write(f"  rate         {format_points(rule.rate)} points/min\n")
+    out.write(f"  enforcement  {rule.enforcement.value}\n")
+    out.write(f"  rule         {rule.id}: {explain(rule)}\n")
+
+
+def cmd_task_done(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    done = app.economy.complete_task(args.name)
+    app.settler.settle()  # task goals and badges
+    out.write(
+        f"Checked off '{done.task}': +{format_points(done.points)} points. "
+        f"Balance {format_points(app.queries.balance())}.\n"
+    )
+
+
+def cmd_task_list(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    for task in app.config().tasks:
+        out.write(f"  {task.name:<36} +{format_points(task.points):>6}  ({task.repeat.value})\n")
+
+
+def cmd_redeem(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    app.settler.settle()  # spend against an up-to-date balance
+    bought = app.economy.redeem(args.reward)
+    app.settler.settle()
+    extra = ""
+    if bought.ends_ms is not None:
+        extra = f" Allowance runs for {_minutes(bought.ends_ms - app.clock())}."
+    out.write(
+        f"Bought '{bought.reward}' for {format_points(bought.cost)} points. "
+        f"Balance {format_points(bought.balance)}.{extra}\n"
+    )
+
+
+def cmd_rewards(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    for r in app.config().rewards:
+        limit = f", {r.daily_limit}/day" if r.daily_limit else ""
+        kind = f" — {r.minutes} min of {r.site or r.category}" if r.is_allowance else ""
+        out.write(f"  {r.name:<28} {format_points(r.cost):>6} pts{limit}{kind}\n")
+
+
+def _write_export(app: App, args: argparse.Namespace, stream: TextIO) -> None:
+    since = parse_day(args.since) if args.since else None
+    if args.format == "json":
+        tables = [args.table] if args.table else list(EXPORT_TABLES)
+        data = {t: list(app.queries.export(t, since)) for t in tables}
+        json.dump(data, stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+        return
+    rows = app.queries.export(args.table or "ledger", since)
+    first = next(rows, None)
+    if first is not None:
+        writer = csv.DictWriter(stream, fieldnames=list(first))
+        writer.writeheader()
+        writer.writerow(first)
+        writer.writerows(rows)
+
+
+def cmd_export(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    if not args.output:
+        _write_export(app, args, out)
+        return
+    with open(args.output, "w", encoding="utf-8", newline="") as stream:
+        _write_export(app, args, stream)
+
+
+def cmd_demo(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    from human_pretraining.services.demo import fill_demo
+
+    def progress(done: int, total: int) -> None:
+        out.write(f"\rGenerating day {done}/{total}…")
+        out.flush()
+
+    interactive = out.isatty()
+    report = fill_demo(
+        app, days=args.days, seed=args.seed, progress=progress if interactive else None
+    )
+    out.write(
+        ("\r" if interactive else "")
+        + f"Demo data: {report.events:,} events over {args.days} days, {report.tasks} tasks, "
+        f"{report.purchases} purchases in {app.db.url}\n"
+    )
+    cmd_status(app, args, out)
+
+
+def cmd_default(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    out.write(
+        "Human Pretraining " + __version__ + "\n"
+        "The desktop window is not part of this version yet; the command line is.\n"
+        "Try:  human-pretraining demo      (fill a realistic month of sample data)\n"
+        "      human-pretraining status    (balance, today, goals)\n"
+        "      human-pretraining --help    (every command)\n"
+        f"Configuration: {app.paths.config_file}\n"
+    )
+
+
+# -------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="human-pretraining",
+        description="Set your own reward model: focused work and output earn points, "
+        "distraction costs them, points buy rewards you define.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--home",
+        type=Path,
+        metavar="DIR",
+        help="keep the config file and the database in DIR (same as HUMAN_PRETRAINING_HOME)",
+    )
+    parser.set_defaults(handler=cmd_default)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    status = commands.add_parser("status", help="balance, today's earned/spent, goals, streaks")
+    status.set_defaults(handler=cmd_status)
+
+    rules = commands.add_parser("rules", help="inspect the rules")
+    rules_commands = rules.add_subparsers(metavar="ACTION", required=True)
+    check = rules_commands.add_parser("check", help="which rule a URL or app hits")
+    check.add_argument("target", help="a URL, a domain, or an app name/executable")
+    kind = check.add_mutually_exclusive_group()
+    kind.add_argument("--site", dest="kind", action="store_const", const="site")
+    kind.add_argument("--app", dest="kind", action="store_const", const="app")
+    check.add_argument("--title", help="window title, for app rules with a title pattern")
+    check.set_defaults(handler=cmd_rules_check, kind=None)
+
+    task = commands.add_parser("task", help="check off or list tasks")
+    task_commands = task.add_subparsers(metavar="ACTION", required=True)
+    done = task_commands.add_parser("done", help="check off a task and earn its points")
+    done.add_argument("name")
+    done.set_defaults(handler=cmd_task_done)
+    task_commands.add_parser("list", help="the tasks and what they pay").set_defaults(
+        handler=cmd_task_list
+    )
+
+    redeem = commands.add_parser("redeem", help="buy a reward with points")
+    redeem.add_argument("reward")
+    redeem.set_defaults(handler=cmd_redeem)
+    commands.add_parser("rewards", help="list the rewards shop").set_defaults(handler=cmd_rewards)
+
+    export = commands.add_parser("export", help="export history as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="json")
+    export.add_argument("--since", metavar="YYYY-MM-DD")
+    export.add_argument("--table", choices=EXPORT_TABLES, help="one table (CSV default: ledger)")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    export.set_defaults(handler=cmd_export)
+
+    demo = commands.add_parser("demo", help="fill the database with a realistic synthetic month")
+    demo.add_argument("--days", type=int, default=30)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+Handler = Callable[[App, argparse.Namespace, TextIO], None]
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    app: App | None = None
+    try:
+        app = open_app(args.home)
+        handler(app, args, out)
+    except (ConfigError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValidationError, NotFound, AlreadyDone, PurchaseRefused, UsageError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `human-pretraining export | head`
+        return 0
+    finally:
+        if app is not None:
+            app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The user's configuration: one commented TOML file, its paths and validation."""

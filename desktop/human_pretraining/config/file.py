@@ -1,0 +1,356 @@
+"""The configuration file on disk: first-start default, reloads, and safe rewrites.
+
+:class:`ConfigFile` owns one ``config.toml``:
+
+* :meth:`ConfigFile.load` writes the commented default on first start and
+  parses the file;
+* :meth:`ConfigFile.reload` re-reads it after a hand edit; if the new text is
+  invalid it raises :class:`ConfigError` and the **last good** configuration stays
+  in force (:attr:`ConfigFile.current`);
+* the ``add_*``/``replace_*``/``remove_*``/``move_rule``/``update_settings``
+  methods change the file the way a careful person would, keeping comments and
+  layout (see :mod:`human_pretraining.config.edit`). Every change is validated
+  as a whole document *before* anything is written, and the file is replaced
+  atomically (temporary file in the same folder, flush, fsync, ``os.replace``).
+  A file that is currently invalid is never rewritten: the user's half-finished
+  hand edit must not be clobbered.
+
+Values passed in use the file's units (points, seconds), exactly like the TOML.
+The text keeps its line endings (``\\r\\n`` stays ``\\r\\n``) and a UTF-8 BOM if
+it had one. All methods are thread-safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from human_pretraining.config import edit
+from human_pretraining.config.errors import ConfigError
+from human_pretraining.config.parse import (
+    SETTINGS,
+    parse_config,
+    settings_to_file_values,
+    unknown_key,
+)
+from human_pretraining.contracts import shared_path
+from human_pretraining.core.model import Config, Settings, ValidationError
+from human_pretraining.core.rules import rule_from_dict
+
+DEFAULT_CONFIG = "default-config.toml"
+_BOM = b"\xef\xbb\xbf"
+
+
+def default_config_text() -> str:
+    """The commented default configuration shipped in ``shared/default-config.toml``."""
+    return shared_path(DEFAULT_CONFIG).read_text(encoding="utf-8")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so readers see the old file or the new one, never half.
+
+    Writes a temporary file beside it, flushes and fsyncs it, then ``os.replace``
+    s it over the target; on any failure the temporary file is removed. The
+    old file's permission bits are kept.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            tmp.chmod(path.stat().st_mode & 0o7777)
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if os.name == "posix":  # make the rename itself durable
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+
+def _replace(source: Path, target: Path) -> None:
+    # On Windows an editor or virus scanner holding the file open makes the
+    # replace fail for a moment; try a few times before giving up.
+    attempts = 10 if os.name == "nt" else 1
+    for attempt in range(attempts):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The file's text with ``\\n`` line endings, and how to write it back the same way."""
+
+    text: str
+    crlf: bool = False
+    bom: bool = False
+
+    def encode(self, text: str) -> bytes:
+        if self.crlf:
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return (_BOM if self.bom else b"") + text.encode("utf-8")
+
+
+class ConfigFile:
+    """One configuration file: load, reload, and edit it without losing the user's work."""
+
+    def __init__(self, path: Path, *, default_text: str | None = None) -> None:
+        self.path = Path(path)
+        self._default_text = default_text
+        self._current: Config | None = None
+        self._last_error: ConfigError | None = None
+        self._seen: tuple[int, int] | None = None
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def current(self) -> Config:
+        """The last configuration that parsed; a failed reload does not replace it."""
+        if self._current is None:
+            raise RuntimeError("the configuration has not been loaded yet; call load() first")
+        return self._current
+
+    @property
+    def last_error(self) -> ConfigError | None:
+        """Why the latest load/reload failed, or None if it succeeded."""
+        return self._last_error
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def default_text(self) -> str:
+        return self._default_text if self._default_text is not None else default_config_text()
+
+    def read_text(self) -> str:
+        """The file's current text (``\\n`` line endings)."""
+        return self._read().text
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file changed (or vanished) since this object last read or wrote it."""
+        return self._stat() != self._seen
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self) -> Config:
+        """Parse the file, first writing the commented default if it does not exist."""
+        with self._lock:
+            if not self.path.exists():
+                text = self.default_text()
+                config = parse_config(text, filename=self.name)
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._write(_Source(text), text, config)
+                return config
+            return self.reload()
+
+    def reload(self) -> Config:
+        """Re-read the file. Invalid: raise ConfigError and keep the last good config."""
+        with self._lock:
+            try:
+                self._seen = self._stat()
+                source = self._read()
+                config = parse_config(source.text, filename=self.name)
+            except ConfigError as exc:
+                self._last_error = exc
+                raise
+            self._current = config
+            self._last_error = None
+            return config
+
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def _read(self) -> _Source:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raise ConfigError(f"the file {self.path} does not exist", filename=self.name) from None
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read {self.path}: {exc.strerror}", filename=self.name
+            ) from None
+        bom = raw.startswith(_BOM)
+        body = raw[len(_BOM) :] if bom else raw
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = body[: exc.start].count(b"\n") + 1
+            raise ConfigError(
+                "is not UTF-8 text; save it as UTF-8 in your editor", line, filename=self.name
+            ) from None
+        crlf = "\r\n" in text
+        return _Source(text.replace("\r\n", "\n"), crlf=crlf, bom=bom)
+
+    # ------------------------------------------------------------------ editing
+
+    def _edit(self, change: Callable[[str], str]) -> Config:
+        """Apply ``change`` to the file's text, validate the result, write it atomically."""
+        with self._lock:
+            source = self._read() if self.path.exists() else _Source(self.default_text())
+            try:
+                parse_config(source.text, filename=self.name)
+            except ConfigError as exc:
+                raise ConfigError(
+                    f"{exc.message} (fix this in the file first: the app does not rewrite "
+                    "a file that has a mistake in it)",
+                    exc.line,
+                    exc.field,
+                    filename=self.name,
+                ) from None
+            new_text = change(source.text)
+            try:
+                config = parse_config(new_text, filename=None)
+            except ConfigError as exc:
+                raise ConfigError(exc.message, None, exc.field, filename=None) from None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._write(source, new_text, config)
+            return config
+
+    def _write(self, source: _Source, text: str, config: Config) -> None:
+        atomic_write(self.path, source.encode(text))
+        self._seen = self._stat()
+        self._current = config
+        self._last_error = None
+
+    def update_settings(self, **values: object) -> Config:
+        """Set ``[settings]`` keys (file units: points, seconds); ``None`` restores the default."""
+        defaults = settings_to_file_values(Settings())
+        for key in values:
+            if key not in SETTINGS:
+                error = unknown_key(f"settings.{key}", key, list(SETTINGS), "setting")
+                raise ConfigError(error.message, None, error.field, filename=None)
+        resolved = {k: defaults[k] if v is None else v for k, v in values.items()}
+        return self._edit(lambda text: edit.set_values(text, ("settings",), resolved))
+
+    # rules --------------------------------------------------------------
+
+    def add_rule(self, rule: Mapping[str, object], position: int | None = None) -> Config:
+        """Insert a rule at ``position`` (default: last). Without an ``id`` one is written."""
+
+        def change(text: str) -> str:
+            count = len(_entries(text, "rules"))
+            entry = _with_id(rule, count if position is None else position)
+            return edit.insert_entry(text, "rules", entry, position)
+
+        return self._edit(change)
+
+    def replace_rule(self, rule_id: str, rule: Mapping[str, object]) -> Config:
+        """Make the rule ``rule_id`` read ``rule``, editing it in place (its comments stay)."""
+
+        def change(text: str) -> str:
+            index = _rule_index(text, rule_id)
+            entry = dict(rule) if "id" in rule else {"id": rule_id, **rule}
+            return edit.replace_entry(text, "rules", index, entry)
+
+        return self._edit(change)
+
+    def remove_rule(self, rule_id: str) -> Config:
+        """Delete the rule ``rule_id`` and the comment lines directly above it."""
+        return self._edit(lambda text: edit.remove_entry(text, "rules", _rule_index(text, rule_id)))
+
+    def move_rule(self, rule_id: str, new_index: int) -> Config:
+        """Move the rule ``rule_id`` (with its comments) to position ``new_index`` (0 = first)."""
+        return self._edit(
+            lambda text: edit.move_entry(text, "rules", _rule_index(text, rule_id), new_index)
+        )
+
+    # tasks, goals, rewards ----------------------------------------------
+
+    def add_task(self, task: Mapping[str, object], position: int | None = None) -> Config:
+        return self._edit(lambda text: edit.insert_entry(text, "tasks", task, position))
+
+    def replace_task(self, name: str, task: Mapping[str, object]) -> Config:
+        return self._replace_named("tasks", name, task)
+
+    def remove_task(self, name: str) -> Config:
+        return self._remove_named("tasks", name)
+
+    def add_goal(self, goal: Mapping[str, object], position: int | None = None) -> Config:
+        return self._edit(lambda text: edit.insert_entry(text, "goals", goal, position))
+
+    def replace_goal(self, name: str, goal: Mapping[str, object]) -> Config:
+        return self._replace_named("goals", name, goal)
+
+    def remove_goal(self, name: str) -> Config:
+        return self._remove_named("goals", name)
+
+    def add_reward(self, reward: Mapping[str, object], position: int | None = None) -> Config:
+        return self._edit(lambda text: edit.insert_entry(text, "rewards", reward, position))
+
+    def replace_reward(self, name: str, reward: Mapping[str, object]) -> Config:
+        return self._replace_named("rewards", name, reward)
+
+    def remove_reward(self, name: str) -> Config:
+        return self._remove_named("rewards", name)
+
+    def _replace_named(self, section: str, name: str, entry: Mapping[str, object]) -> Config:
+        return self._edit(
+            lambda text: edit.replace_entry(text, section, _named_index(text, section, name), entry)
+        )
+
+    def _remove_named(self, section: str, name: str) -> Config:
+        return self._edit(
+            lambda text: edit.remove_entry(text, section, _named_index(text, section, name))
+        )
+
+
+# ---------------------------------------------------------------------- lookups
+
+
+def _entries(text: str, section: str) -> list[Any]:
+    items = tomllib.loads(text).get(section, [])
+    return items if isinstance(items, list) else []
+
+
+def _rule_index(text: str, rule_id: str) -> int:
+    for index, rule in enumerate(parse_config(text).rules):
+        if rule.id == rule_id:
+            return index
+    raise ConfigError(f"there is no rule with id {rule_id!r}", None, "rules", filename=None)
+
+
+def _named_index(text: str, section: str, name: str) -> int:
+    wanted = name.strip().casefold()
+    for index, item in enumerate(_entries(text, section)):
+        value = item.get("name") if isinstance(item, dict) else None
+        if isinstance(value, str) and value.strip().casefold() == wanted:
+            return index
+    singular = section.removesuffix("s")
+    raise ConfigError(f"there is no {singular} named {name!r}", None, section, filename=None)
+
+
+def _with_id(rule: Mapping[str, object], index: int) -> dict[str, object]:
+    """The rule with an explicit ``id`` first, so it stays stable if the rule is edited later."""
+    if "id" in rule:
+        return dict(rule)
+    try:
+        rule_id = rule_from_dict(rule, index).id
+    except ValidationError as exc:
+        raise ConfigError(exc.message, None, exc.field, filename=None) from None
+    return {"id": rule_id, **rule}

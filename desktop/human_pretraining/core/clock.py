@@ -1,0 +1,96 @@
+"""Calendar arithmetic on integer times: local days, clock hours, ISO weeks.
+
+A local day is an ``int`` like ``20261126``; times are epoch milliseconds. Day and
+hour boundaries come from the user's time zone (``zoneinfo``), so a DST change
+gives a 23- or 25-hour day rather than misplaced points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from human_pretraining.core.model import MINUTE_MS
+
+
+def day_of(ms: int, tz: tzinfo) -> int:
+    """The local day (``YYYYMMDD``) containing the instant ``ms``."""
+    local = datetime.fromtimestamp(ms / 1000, tz)
+    return local.year * 10000 + local.month * 100 + local.day
+
+
+def to_date(day: int) -> date:
+    return date(day // 10000, day // 100 % 100, day % 100)
+
+
+def from_date(d: date) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def add_days(day: int, n: int) -> int:
+    return from_date(to_date(day) + timedelta(days=n))
+
+
+def local_ms(d: date, hour: int, tz: tzinfo) -> int:
+    """Epoch ms of local wall-clock ``d`` at ``hour``:00 (first occurrence on a DST fold)."""
+    return int(datetime(d.year, d.month, d.day, hour, tzinfo=tz).timestamp() * 1000)
+
+
+def day_bounds(day: int, tz: tzinfo) -> tuple[int, int]:
+    """[start, end) of a local day in epoch ms."""
+    d = to_date(day)
+    return local_ms(d, 0, tz), local_ms(d + timedelta(days=1), 0, tz)
+
+
+def hour_boundaries(day: int, tz: tzinfo) -> list[int]:
+    """Epoch ms of every local clock-hour start in the day, plus the day's end.
+
+    Uses UTC arithmetic from the day's start so a DST day yields 23 or 25 hours.
+    """
+    start, end = day_bounds(day, tz)
+    bounds = list(range(start, end, 60 * MINUTE_MS))
+    bounds.append(end)
+    return bounds
+
+
+def days_between(start_ms: int, end_ms: int, tz: tzinfo) -> list[int]:
+    """Every local day that the interval [start, end] touches, in order."""
+    first, last = day_of(start_ms, tz), day_of(max(start_ms, end_ms - 1), tz)
+    days = [first]
+    while days[-1] < last:
+        days.append(add_days(days[-1], 1))
+    return days
+
+
+def week_key(day: int) -> str:
+    """ISO week of a local day, e.g. ``2026-W48`` (weeks start on Monday)."""
+    year, week, _ = to_date(day).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_days(day: int) -> list[int]:
+    """The seven local days (Monday first) of the ISO week containing ``day``."""
+    d = to_date(day)
+    monday = d - timedelta(days=d.weekday())
+    return [from_date(monday + timedelta(days=i)) for i in range(7)]
+
+
+def now_ms() -> int:
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
+def frozen_clock(ms: int) -> Callable[[], int]:
+    """A clock stopped at ``ms``: for back-dated bookings (demo data, benchmarks, tests)."""
+    return lambda: ms
+
+
+def parse_day(text: str) -> int:
+    """``2026-11-26`` → ``20261126``; raises ValueError with the input in the message."""
+    try:
+        return from_date(date.fromisoformat(text))
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def format_day(day: int) -> str:
+    return to_date(day).isoformat()

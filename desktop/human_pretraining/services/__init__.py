@@ -1,0 +1,1 @@
+"""Use cases over core, store and config, shared by every surface (CLI, API, GUI, monitor)."""

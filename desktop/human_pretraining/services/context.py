@@ -1,0 +1,125 @@
+"""Wiring for one process: paths, configuration, database, this device, and the services.
+
+Every surface (CLI, API, GUI, monitor) starts from :func:`open_app` so they all
+share one ingestion path, one settler and one view of the configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import insert, select
+
+from human_pretraining.config.file import ConfigFile
+from human_pretraining.config.paths import Paths, default_database_url, resolve_paths
+from human_pretraining.core.clock import now_ms
+from human_pretraining.core.model import Config, Settings
+from human_pretraining.services.economy import Economy
+from human_pretraining.services.ingest import Ingestor
+from human_pretraining.services.queries import Queries
+from human_pretraining.services.settle import Settler
+from human_pretraining.store.database import Database, open_database
+from human_pretraining.store.models import Device, LedgerTotal
+
+
+def local_timezone(name: str = "") -> tzinfo:
+    """The configured zone, else ``$TZ``, else the system's ``/etc/localtime`` zone.
+
+    A named zone (not a fixed offset) matters: day boundaries must follow DST.
+    """
+    candidates = [name, os.environ.get("TZ", "").lstrip(":")]
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for candidate in candidates:
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    fallback = datetime.now().astimezone().tzinfo
+    return fallback if fallback is not None else ZoneInfo("UTC")
+
+
+def device_uid(paths: Paths) -> str:
+    """This machine's stable id, kept beside the data (never in a shared database)."""
+    file = paths.data_dir / "device-id"
+    if file.exists():
+        text = file.read_text("utf-8").strip()
+        try:
+            return str(uuid.UUID(text))
+        except ValueError:
+            pass  # a damaged file: start a new identity rather than refuse to run
+    paths.ensure_dirs()
+    uid = str(uuid.uuid4())
+    file.write_text(uid + "\n", "utf-8")
+    return uid
+
+
+def register_device(db: Database, uid: str, name: str) -> int:
+    with db.write() as conn:
+        found = conn.execute(select(Device.id).where(Device.uid == uid)).scalar()
+        if found is not None:
+            return int(found)
+        device_id = conn.execute(
+            insert(Device).values(uid=uid, name=name, created_ms=now_ms()).returning(Device.id)
+        ).scalar_one()
+        conn.execute(insert(LedgerTotal).values(device_id=device_id, total=0))
+        return int(device_id)
+
+
+@dataclass
+class App:
+    """One process's shared state and services."""
+
+    paths: Paths
+    config_file: ConfigFile
+    db: Database
+    device_id: int
+    clock: Callable[[], int]
+    ingestor: Ingestor = field(init=False)
+    settler: Settler = field(init=False)
+    economy: Economy = field(init=False)
+    queries: Queries = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ingestor = Ingestor(self.db, self.device_id, self.settings, self.tz, self.clock)
+        self.settler = Settler(self.db, self.device_id, self.config, self.tz, self.clock)
+        self.economy = Economy(self.db, self.device_id, self.config, self.tz, self.clock)
+        self.queries = Queries(self.db, self.config, self.tz, self.clock)
+
+    def config(self) -> Config:
+        return self.config_file.current
+
+    def settings(self) -> Settings:
+        return self.config_file.current.settings
+
+    def tz(self) -> tzinfo:
+        return local_timezone(self.config_file.current.settings.timezone)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_app(home: Path | None = None, clock: Callable[[], int] = now_ms) -> App:
+    """Load (or create) the configuration and database under ``home`` (or the defaults)."""
+    paths = resolve_paths(home)
+    config_file = ConfigFile(paths.config_file)
+    config = config_file.load()
+    url = config.settings.database_url or default_database_url(paths)
+    if not config.settings.database_url:
+        paths.ensure_dirs()
+    db = open_database(url)
+    name = config.settings.device_name or socket.gethostname()
+    device_id = register_device(db, device_uid(paths), name)
+    return App(paths, config_file, db, device_id, clock)

@@ -1,0 +1,151 @@
+"""Checking off tasks and buying rewards: the two ways points move by the user's hand.
+
+Each is one write transaction that checks and books together (``BEGIN IMMEDIATE``
+on SQLite), so two purchases racing cannot both spend the same points, and a
+refused purchase writes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from sqlalchemy import func, insert, select
+
+from human_pretraining.core.clock import day_of, days_between, now_ms
+from human_pretraining.core.ledger import Booking, PurchaseRefused, check_purchase
+from human_pretraining.core.model import MINUTE_MS, Config, Repeat, format_points
+from human_pretraining.services.ingest import mark_dirty
+from human_pretraining.store.database import Database
+from human_pretraining.store.ledger import balance, book
+from human_pretraining.store.models import Purchase, TaskCompletion
+
+
+class NotFound(LookupError):
+    """No task or reward by that name; the message lists what exists."""
+
+
+class AlreadyDone(Exception):
+    """A once/daily task that has already paid for this period."""
+
+
+@dataclass(frozen=True)
+class TaskDone:
+    task: str
+    points: int
+    balance: int
+
+
+@dataclass(frozen=True)
+class Bought:
+    reward: str
+    cost: int
+    balance: int
+    ends_ms: int | None  # allowances: when the prepaid window closes
+
+
+class Economy:
+    def __init__(
+        self,
+        db: Database,
+        device_id: int,
+        config: Callable[[], Config],
+        tz: Callable[[], tzinfo],
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self._db = db
+        self._device = device_id
+        self._config = config
+        self._tz = tz
+        self._clock = clock
+
+    def complete_task(self, name: str) -> TaskDone:
+        config = self._config()
+        task = config.task(name)
+        if task is None:
+            known = ", ".join(f"'{t.name}'" for t in config.tasks) or "none defined"
+            raise NotFound(f"There is no task named '{name}'. Tasks: {known}.")
+        now = self._clock()
+        today = day_of(now, self._tz())
+        period = {Repeat.ONCE: "once", Repeat.DAILY: str(today)}.get(task.repeat, str(uuid.uuid4()))
+        with self._db.write() as conn:
+            done = conn.execute(
+                select(TaskCompletion.id).where(
+                    TaskCompletion.task == task.name, TaskCompletion.period_key == period
+                )
+            ).first()
+            if done is not None:
+                when = "already" if task.repeat is Repeat.ONCE else "already today"
+                raise AlreadyDone(
+                    f"'{task.name}' was {when} checked off; it pays {task.repeat.value}."
+                )
+            conn.execute(
+                insert(TaskCompletion).values(
+                    device_id=self._device,
+                    task=task.name,
+                    period_key=period,
+                    points=task.points,
+                    at_ms=now,
+                    day=today,
+                )
+            )
+            note = f"Task '{task.name}' checked off: +{format_points(task.points)}"
+            book(
+                conn,
+                self._device,
+                now,
+                today,
+                Booking(f"task:{task.name}:{period}", task.points, "task", task.name, note),
+            )
+            return TaskDone(task.name, task.points, balance(conn))
+
+    def redeem(self, name: str) -> Bought:
+        """Buy a reward; raises PurchaseRefused (nothing written) when it may not be bought."""
+        config = self._config()
+        reward = config.reward(name)
+        if reward is None:
+            known = ", ".join(f"'{r.name}'" for r in config.rewards) or "none defined"
+            raise NotFound(f"There is no reward named '{name}'. Rewards: {known}.")
+        now = self._clock()
+        today = day_of(now, self._tz())
+        with self._db.write() as conn:
+            bought_today = conn.execute(
+                select(func.count()).where(Purchase.reward == reward.name, Purchase.day == today)
+            ).scalar_one()
+            current = balance(conn)
+            check_purchase(reward, current, int(bought_today), config.settings)
+            uid = str(uuid.uuid4())
+            ends = now + reward.minutes * MINUTE_MS if reward.is_allowance else None
+            conn.execute(
+                insert(Purchase).values(
+                    uid=uid,
+                    device_id=self._device,
+                    reward=reward.name,
+                    cost=reward.cost,
+                    at_ms=now,
+                    day=today,
+                    allowance_site=reward.site if reward.is_allowance else None,
+                    allowance_category=reward.category.value
+                    if reward.is_allowance and reward.category
+                    else None,
+                    ends_ms=ends,
+                )
+            )
+            if ends is not None:
+                # Time already settled inside the window must be re-scored as prepaid.
+                mark_dirty(conn, days_between(now, ends, self._tz()))
+            what = f" ({reward.minutes} min allowance)" if reward.is_allowance else ""
+            note = f"Bought '{reward.name}'{what}: -{format_points(reward.cost)}"
+            book(
+                conn,
+                self._device,
+                now,
+                today,
+                Booking(f"purchase:{uid}", -reward.cost, "reward", reward.name, note),
+            )
+            return Bought(reward.name, reward.cost, current - reward.cost, ends)
+
+
+__all__ = ["AlreadyDone", "Bought", "Economy", "NotFound", "PurchaseRefused", "TaskDone"]

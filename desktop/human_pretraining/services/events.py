@@ -1,0 +1,125 @@
+"""Validating incoming events against the shared contract and turning them into heartbeats.
+
+The JSON Schema in ``shared/schemas/events.schema.json`` is the only definition of
+an event's shape (compiled once with fastjsonschema, which is fast enough for the
+ingestion targets); on top of it come the checks a schema cannot express: a real
+time zone on ``start``, no events from the future or from before the ingestion
+window, and privacy (details are dropped unless the user opted in).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import fastjsonschema
+
+from human_pretraining.contracts import shared_path
+from human_pretraining.core.model import DAY_MS, Settings, Source, ValidationError
+from human_pretraining.core.rules import parse_site
+from human_pretraining.core.timeline import Flags, Heartbeat
+
+MAX_AGE_MS = 30 * DAY_MS  # older events are refused: the duplicate check only looks back this far
+MAX_SKEW_MS = 5 * 60_000  # a sender's clock may run this far ahead
+
+
+@cache
+def _batch_validator() -> Callable[[Any], Any]:
+    schema = json.loads(shared_path("schemas", "events.schema.json").read_text("utf-8"))
+    return fastjsonschema.compile(schema)
+
+
+def validate_batch(body: Any) -> list[Mapping[str, Any]]:
+    """Check ``{"events": [...]}`` against the schema; errors name the field."""
+    try:
+        _batch_validator()(body)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        name = exc.name or "data"
+        field = name.removeprefix("data").lstrip(".") or "body"
+        message = exc.message.removeprefix(name).strip()
+        if exc.rule == "format":
+            message = "must be an RFC 3339 date-time with a UTC offset, e.g. 2026-11-26T14:00:00Z"
+        raise ValidationError(field, message) from None
+    events: list[Mapping[str, Any]] = body["events"]
+    return events
+
+
+def _start_ms(text: str, field: str) -> int:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, f"must be an RFC 3339 date-time, got {text!r}") from None
+    if moment.tzinfo is None:
+        raise ValidationError(field, f"must include a UTC offset such as Z or +01:00, got {text!r}")
+    return int(moment.timestamp() * 1000)
+
+
+def to_heartbeat(
+    event: Mapping[str, Any], index: int, settings: Settings, now_ms: int, max_age_ms: int
+) -> Heartbeat:
+    """One schema-valid event → a Heartbeat, or a ValidationError naming ``events[i].field``."""
+    where = f"events[{index}]"
+    start = _start_ms(event["start"], f"{where}.start")
+    duration = round(float(event["duration"]) * 1000)
+    if start + duration > now_ms + MAX_SKEW_MS:
+        raise ValidationError(f"{where}.start", "lies in the future (check the sender's clock)")
+    if start < now_ms - max_age_ms:
+        days = max_age_ms // DAY_MS
+        raise ValidationError(f"{where}.start", f"is older than {days} days; not accepted")
+    source = Source(event["source"])
+    subject: str = event["subject"]
+    if source is Source.WEB:
+        try:
+            domain, path = parse_site(subject)
+        except ValidationError as exc:
+            raise ValidationError(f"{where}.subject", exc.message) from None
+        subject = domain + path
+    signals: Mapping[str, Any] = event.get("signals", {})
+    flags = Flags.NONE
+    if signals.get("idle"):
+        flags |= Flags.IDLE
+    if signals.get("audible"):
+        flags |= Flags.AUDIBLE
+    if signals.get("focused") is False:
+        flags |= Flags.UNFOCUSED
+    if signals.get("browser") and source is Source.APP:
+        flags |= Flags.BROWSER
+    scroll_ms = min(round(float(signals.get("scroll_s", 0)) * 1000), duration)
+    detail: Mapping[str, str] = event.get("detail", {})
+    kept = None
+    if settings.store_titles and "title" in detail:
+        kept = detail["title"]
+    elif settings.store_paths and "path" in detail:
+        kept = detail["path"]
+    return Heartbeat(
+        source=source,
+        subject=subject,
+        start_ms=start,
+        duration_ms=duration,
+        flags=flags,
+        scroll_px=int(signals.get("scroll_px", 0)),
+        scroll_ms=scroll_ms,
+        words=int(signals.get("words", 0)) if source is Source.OUTPUT else 0,
+        detail=kept,
+    )
+
+
+def parse_events(
+    events: Sequence[Mapping[str, Any]],
+    settings: Settings,
+    now_ms: int,
+    max_age_ms: int = MAX_AGE_MS,
+) -> list[tuple[str, Heartbeat]]:
+    """Schema-valid events → (lower-case id, heartbeat) pairs; the whole batch or nothing."""
+    try:
+        return [
+            (str(e["id"]).lower(), to_heartbeat(e, i, settings, now_ms, max_age_ms))
+            for i, e in enumerate(events)
+        ]
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:  # shapes the schema should have caught
+        raise ValidationError("events", f"malformed event: {exc}") from None

@@ -1,0 +1,263 @@
+"""What the surfaces read: balance, today's summary, time per subject, recent entries, export.
+
+Every query reads aggregated tables (``ledger_totals``, ``daily_usage``,
+``goal_periods``) or a narrow index range, so it stays within the brief's
+targets on a year of history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from sqlalchemy import Connection, Executable, func, select
+
+from human_pretraining.core.clock import add_days, day_bounds, day_of, now_ms
+from human_pretraining.core.goals import BADGES, GoalProgress, badge_value
+from human_pretraining.core.model import Config
+from human_pretraining.services.progress import goal_progress, goal_streak, lifetime_totals
+from human_pretraining.store.database import Database
+from human_pretraining.store.ledger import balance
+from human_pretraining.store.models import (
+    ActivitySpan,
+    DailyUsage,
+    EarnedBadge,
+    LedgerEntry,
+    Purchase,
+    Subject,
+    TaskCompletion,
+)
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    progress: GoalProgress
+    streak: int
+
+
+@dataclass(frozen=True)
+class ActiveAllowance:
+    reward: str
+    target: str
+    ends_ms: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    balance: int
+    earned_today: int
+    spent_today: int
+    goals: tuple[GoalStatus, ...]
+    allowances: tuple[ActiveAllowance, ...]
+    day: int
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    source: str
+    subject: str
+    category: str
+    rule_id: str | None
+    active_ms: int
+    words: int
+    points: int
+
+
+@dataclass(frozen=True)
+class BadgeStatus:
+    id: str
+    title: str
+    description: str
+    earned_ms: int | None
+    progress: float
+
+
+class Queries:
+    def __init__(
+        self,
+        db: Database,
+        config: Callable[[], Config],
+        tz: Callable[[], tzinfo],
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self._db = db
+        self._config = config
+        self._tz = tz
+        self._clock = clock
+
+    def today(self) -> int:
+        return day_of(self._clock(), self._tz())
+
+    def balance(self) -> int:
+        with self._db.read() as conn:
+            return balance(conn)
+
+    def summary(self) -> Summary:
+        today = self.today()
+        now = self._clock()
+        with self._db.read() as conn:
+            earned, spent = conn.execute(
+                select(
+                    func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.amount > 0), 0),
+                    func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.amount < 0), 0),
+                ).where(LedgerEntry.day == today)
+            ).one()
+            goals = tuple(
+                GoalStatus(goal_progress(conn, g, today, today), goal_streak(conn, g, today))
+                for g in self._config().goals
+            )
+            return Summary(
+                balance=balance(conn),
+                earned_today=int(earned),
+                spent_today=-int(spent),
+                goals=goals,
+                allowances=tuple(self._allowances(conn, now)),
+                day=today,
+            )
+
+    def _allowances(self, conn: Connection, now: int) -> Iterator[ActiveAllowance]:
+        rows = conn.execute(
+            select(
+                Purchase.reward,
+                Purchase.allowance_site,
+                Purchase.allowance_category,
+                Purchase.ends_ms,
+            )
+            .where(Purchase.ends_ms > now, Purchase.at_ms <= now)
+            .order_by(Purchase.ends_ms)
+        ).all()
+        for r in rows:
+            yield ActiveAllowance(
+                r.reward, r.allowance_site or r.allowance_category or "", r.ends_ms
+            )
+
+    def usage(self, first_day: int, last_day: int) -> list[UsageRow]:
+        """Counted time per subject over [first_day, last_day], most time first."""
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(
+                    Subject.source,
+                    Subject.name,
+                    DailyUsage.category,
+                    DailyUsage.rule_id,
+                    func.sum(DailyUsage.active_ms).label("ms"),
+                    func.sum(DailyUsage.words),
+                    func.sum(DailyUsage.points),
+                )
+                .join(Subject, Subject.id == DailyUsage.subject_id)
+                .where(DailyUsage.day >= first_day, DailyUsage.day <= last_day)
+                .group_by(Subject.source, Subject.name, DailyUsage.category, DailyUsage.rule_id)
+                .order_by(func.sum(DailyUsage.active_ms).desc())
+            ).all()
+        return [UsageRow(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), int(r[6])) for r in rows]
+
+    def week_usage(self) -> list[UsageRow]:
+        today = self.today()
+        return self.usage(add_days(today, -6), today)
+
+    def recent_entries(self, limit: int = 10) -> list[dict[str, Any]]:
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(
+                    LedgerEntry.at_ms,
+                    LedgerEntry.day,
+                    LedgerEntry.amount,
+                    LedgerEntry.kind,
+                    LedgerEntry.ref,
+                    LedgerEntry.note,
+                )
+                .order_by(LedgerEntry.id.desc())
+                .limit(limit)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def badges(self) -> list[BadgeStatus]:
+        today = self.today()
+        with self._db.read() as conn:
+            earned = dict(conn.execute(select(EarnedBadge.badge, EarnedBadge.earned_ms)).all())
+            totals = lifetime_totals(conn, self._config(), today)
+        return [
+            BadgeStatus(
+                b.id,
+                b.title,
+                b.description,
+                earned.get(b.id),
+                min(1.0, badge_value(b, totals) / b.threshold),
+            )
+            for b in BADGES
+        ]
+
+    def export(self, table: str, since_day: int | None) -> Iterator[dict[str, Any]]:
+        """Rows of one history table (``ledger``, ``activity``, ``purchases``, ``tasks``)."""
+        first = since_day or 0
+        query: Executable
+        with self._db.read() as conn:
+            if table == "ledger":
+                query = (
+                    select(
+                        LedgerEntry.at_ms,
+                        LedgerEntry.day,
+                        LedgerEntry.amount,
+                        LedgerEntry.kind,
+                        LedgerEntry.ref,
+                        LedgerEntry.note,
+                        LedgerEntry.idem_key,
+                        LedgerEntry.device_id,
+                    )
+                    .where(LedgerEntry.day >= first)
+                    .order_by(LedgerEntry.id)
+                )
+            elif table == "activity":
+                start = 0
+                if since_day:
+                    start = day_bounds(since_day, self._tz())[0]
+                query = (
+                    select(
+                        ActivitySpan.start_ms,
+                        ActivitySpan.end_ms,
+                        Subject.source,
+                        Subject.name.label("subject"),
+                        ActivitySpan.flags,
+                        ActivitySpan.scroll_px,
+                        ActivitySpan.scroll_ms,
+                        ActivitySpan.words,
+                        ActivitySpan.detail,
+                        ActivitySpan.device_id,
+                    )
+                    .join(Subject, Subject.id == ActivitySpan.subject_id)
+                    .where(ActivitySpan.start_ms >= start)
+                    .order_by(ActivitySpan.start_ms)
+                )
+            elif table == "purchases":
+                query = (
+                    select(
+                        Purchase.at_ms,
+                        Purchase.day,
+                        Purchase.reward,
+                        Purchase.cost,
+                        Purchase.allowance_site,
+                        Purchase.allowance_category,
+                        Purchase.ends_ms,
+                        Purchase.device_id,
+                    )
+                    .where(Purchase.day >= first)
+                    .order_by(Purchase.id)
+                )
+            elif table == "tasks":
+                query = (
+                    select(
+                        TaskCompletion.at_ms,
+                        TaskCompletion.day,
+                        TaskCompletion.task,
+                        TaskCompletion.points,
+                        TaskCompletion.device_id,
+                    )
+                    .where(TaskCompletion.day >= first)
+                    .order_by(TaskCompletion.id)
+                )
+            else:
+                raise ValueError(f"unknown table {table!r}")
+            for row in conn.execute(query):
+                yield dict(row._mapping)

@@ -1,0 +1,253 @@
+"""Settling: turning stored activity into ledger entries, goal periods and badges.
+
+Ingestion marks the local days its events touched as dirty; :meth:`Settler.settle`
+re-scores each dirty day from its spans (``core.timeline`` + ``core.scoring``),
+books the difference per (day, rule) bucket (``core.ledger``), rebuilds the day's
+usage rows, then re-evaluates the goals and badges those days affect. Each day is
+one write transaction, so a crash leaves every day either settled or still dirty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from human_pretraining.core.clock import day_bounds, day_of, hour_boundaries, now_ms
+from human_pretraining.core.ledger import settlement_bookings
+from human_pretraining.core.model import DAY_MS, MINUTE_MS, Category, Config, Rule, Source
+from human_pretraining.core.rules import RuleSet, Subject
+from human_pretraining.core.scoring import Allowance, DayScore, score_day
+from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground_pieces
+from human_pretraining.services.events import MAX_AGE_MS
+from human_pretraining.services.progress import update_progress
+from human_pretraining.store.database import Database
+from human_pretraining.store.ledger import book
+from human_pretraining.store.models import (
+    ActivitySpan,
+    DailyUsage,
+    DirtyDay,
+    LedgerEntry,
+    Purchase,
+    SeenEvent,
+)
+from human_pretraining.store.models import Subject as SubjectRow
+
+
+@dataclass(frozen=True)
+class SettleReport:
+    days: tuple[int, ...]
+    booked: int  # ledger entries appended
+
+
+def subject_for(span: Span) -> Subject:
+    if span.source is Source.WEB:
+        return Subject.site(span.subject)
+    if span.source is Source.APP:
+        return Subject.app(span.subject, title=span.detail)
+    return Subject.output(span.detail or span.subject)
+
+
+class Classifier:
+    """Span → rule, cached per subject unless schedules make the answer time-dependent."""
+
+    def __init__(self, rules: RuleSet, has_schedules: bool, tz: tzinfo) -> None:
+        self._rules = rules
+        self._timed = has_schedules
+        self._tz = tz
+        self._cache: dict[tuple[Source, str, str | None], Rule | None] = {}
+
+    @property
+    def timed(self) -> bool:
+        return self._timed
+
+    def __call__(self, span: Span, at_ms: int) -> Rule | None:
+        if self._timed:
+            when = datetime.fromtimestamp(at_ms / 1000, self._tz)
+            return self._rules.match(subject_for(span), when)
+        key = (span.source, span.subject, span.detail)
+        if key not in self._cache:
+            self._cache[key] = self._rules.match(subject_for(span))
+        return self._cache[key]
+
+
+def _note(rule: Rule, active_ms: int) -> str:
+    return f"{active_ms // MINUTE_MS} min of {rule.category.value} under rule '{rule.id}'"
+
+
+class Settler:
+    """Books points for dirty days; one instance per process, any thread."""
+
+    def __init__(
+        self,
+        db: Database,
+        device_id: int,
+        config: Callable[[], Config],
+        tz: Callable[[], tzinfo],
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self._db = db
+        self._device = device_id
+        self._config = config
+        self._tz = tz
+        self._clock = clock
+
+    def settle(self) -> SettleReport:
+        """Settle every dirty day, then refresh goals and badges for what changed."""
+        with self._db.read() as conn:
+            days = list(conn.execute(select(DirtyDay.day).order_by(DirtyDay.day)).scalars())
+        booked = 0
+        for day in days:
+            booked += self.settle_day(day)
+        tz = self._tz()
+        today = day_of(self._clock(), tz)
+        with self._db.write() as conn:
+            booked += update_progress(
+                conn, self._config(), self._device, set(days), today, self._clock()
+            )
+            self._prune(conn)
+        return SettleReport(tuple(days), booked)
+
+    def settle_day(self, day: int) -> int:
+        config = self._config()
+        tz = self._tz()
+        rules = RuleSet(config.rules)
+        classify = Classifier(rules, any(r.schedule for r in config.rules), tz)
+        start, end = day_bounds(day, tz)
+        with self._db.write() as conn:
+            spans, subject_ids = self._spans(conn, start, end)
+            allowances = self._allowances(conn, start, end)
+            score = score_day(
+                foreground_pieces(spans),
+                classify,
+                hour_boundaries(day, tz),
+                config.settings,
+                allowances,
+                step_ms=MINUTE_MS if classify.timed else None,
+            )
+            booked = self._book(conn, day, score)
+            self._write_usage(conn, day, score, subject_ids)
+            conn.execute(delete(DirtyDay).where(DirtyDay.day == day))
+        return booked
+
+    def _spans(
+        self, conn: Connection, start: int, end: int
+    ) -> tuple[list[Span], dict[tuple[Source, str], int]]:
+        rows = conn.execute(
+            select(
+                ActivitySpan.device_id,
+                SubjectRow.id,
+                SubjectRow.source,
+                SubjectRow.name,
+                ActivitySpan.start_ms,
+                ActivitySpan.end_ms,
+                ActivitySpan.flags,
+                ActivitySpan.scroll_px,
+                ActivitySpan.scroll_ms,
+                ActivitySpan.words,
+                ActivitySpan.detail,
+            )
+            .join(SubjectRow, SubjectRow.id == ActivitySpan.subject_id)
+            # Spans never exceed MAX_SPAN_MS, so this range is all the index needs.
+            .where(ActivitySpan.start_ms >= start - MAX_SPAN_MS, ActivitySpan.start_ms < end)
+        ).all()
+        spans: list[Span] = []
+        ids: dict[tuple[Source, str], int] = {}
+        for r in rows:
+            source = Source(r.source)
+            ids[(source, r.name)] = r.id
+            if r.end_ms <= start and source is not Source.OUTPUT:
+                continue
+            spans.append(
+                Span(
+                    source,
+                    r.name,
+                    r.start_ms,
+                    r.end_ms,
+                    Flags(r.flags),
+                    r.scroll_px,
+                    r.scroll_ms,
+                    r.words,
+                    r.detail,
+                    r.device_id,
+                )
+            )
+        return spans, ids
+
+    def _allowances(self, conn: Connection, start: int, end: int) -> list[Allowance]:
+        rows = conn.execute(
+            select(
+                Purchase.at_ms,
+                Purchase.ends_ms,
+                Purchase.allowance_site,
+                Purchase.allowance_category,
+            ).where(Purchase.ends_ms.is_not(None), Purchase.ends_ms > start, Purchase.at_ms < end)
+        ).all()
+        return [
+            Allowance(
+                r.at_ms,
+                r.ends_ms,
+                r.allowance_site,
+                Category(r.allowance_category) if r.allowance_category else None,
+            )
+            for r in rows
+        ]
+
+    def _book(self, conn: Connection, day: int, score: DayScore) -> int:
+        booked_rows = conn.execute(
+            select(LedgerEntry.bucket, func.sum(LedgerEntry.amount), func.count())
+            .where(LedgerEntry.day == day, LedgerEntry.kind == "activity")
+            .group_by(LedgerEntry.bucket)
+        ).all()
+        booked = {str(b): (int(total), int(count)) for b, total, count in booked_rows}
+        targets = {
+            rule_id: (t.points, _note(t.rule, t.active_ms)) for rule_id, t in score.rules.items()
+        }
+        at = self._clock()
+        return sum(
+            book(conn, self._device, at, day, booking)
+            for booking in settlement_bookings(day, targets, booked)
+        )
+
+    def _write_usage(
+        self,
+        conn: Connection,
+        day: int,
+        score: DayScore,
+        subject_ids: dict[tuple[Source, str], int],
+    ) -> None:
+        conn.execute(delete(DailyUsage).where(DailyUsage.day == day))
+        rows: dict[tuple[int, int], dict[str, int | str | None]] = {}
+        for u in score.usage:
+            key = (u.device, subject_ids[(u.source, u.subject)])
+            row = rows.get(key)
+            if row is None:
+                rows[key] = {
+                    "day": day,
+                    "device_id": u.device,
+                    "subject_id": key[1],
+                    "rule_id": u.rule_id,
+                    "category": u.category.value,
+                    "active_ms": u.active_ms,
+                    "words": u.words,
+                    "points": u.points,
+                }
+                continue
+            # One subject under two rules in a day (a schedule boundary): one row, summed.
+            for name, value in (
+                ("active_ms", u.active_ms),
+                ("words", u.words),
+                ("points", u.points),
+            ):
+                current = row[name]
+                assert isinstance(current, int)
+                row[name] = current + value
+        if rows:
+            conn.execute(insert(DailyUsage), list(rows.values()))
+
+    def _prune(self, conn: Connection) -> None:
+        """Forget event ids older than the ingestion window (such events are refused anyway)."""
+        cutoff = self._clock() - MAX_AGE_MS - DAY_MS
+        conn.execute(delete(SeenEvent).where(SeenEvent.received_ms < cutoff))

@@ -1,0 +1,129 @@
+"""Opening the database: engine set-up, SQLite tuning, migrations, units of work.
+
+SQLite (the default) runs in WAL mode so readers never wait for the writer, with
+a busy timeout so the GUI, the endpoint and the monitor can write from several
+threads without "database is locked"; every write transaction starts with
+``BEGIN IMMEDIATE`` so two writers queue on the lock instead of deadlocking on a
+read-to-write upgrade. ``synchronous=NORMAL`` in WAL mode keeps every committed
+transaction across a killed process (only a power cut can lose the last ones).
+Any other SQLAlchemy URL (PostgreSQL) is used as given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or upgraded; the message says why and what to do."""
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's own implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option(
+        "script_location", str(resources.files("human_pretraining.store") / "migrations")
+    )
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+class Database:
+    """One engine plus the two ways to use it: ``read()`` and ``write()`` units of work."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise DatabaseError(f"database_url {url!r} is not a valid database URL") from exc
+        self.url = url
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        options: dict[str, Any] = {}
+        if self.is_sqlite:
+            options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        else:
+            options["pool_pre_ping"] = True
+        self.engine = create_engine(url, **options)
+        if self.is_sqlite:
+            _tune_sqlite(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (no-op when already there)."""
+        cfg = _alembic_config(self.url)
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        try:
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+                conn.rollback()  # end the read's implicit transaction before migrating
+                if current == head:
+                    return
+                log.info("upgrading database schema %s -> %s", current, head)
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+        except SQLAlchemyDatabaseError as exc:
+            raise DatabaseError(
+                f"cannot open the database at {self.engine.url.render_as_string()}: {exc.orig}"
+            ) from exc
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only unit of work (a consistent snapshot in WAL mode)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed when the block ends, rolled back on error."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(immediate=True)
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """Open (creating if needed) and migrate the database at ``url``."""
+    db = Database(url)
+    db.migrate()
+    return db

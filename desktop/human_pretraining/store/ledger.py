@@ -1,0 +1,56 @@
+"""Appending to the ledger and reading the balance, inside a caller's transaction.
+
+Every entry goes through :func:`book`, which also moves the device's running
+total in the same transaction, so ``balance`` (a read of one row per device)
+always equals the sum of the entries. An idempotency key that is already booked
+makes :func:`book` a no-op.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from human_pretraining.core.ledger import Booking
+from human_pretraining.store.models import LedgerEntry, LedgerTotal
+
+
+def is_booked(conn: Connection, idem_key: str) -> bool:
+    return (
+        conn.execute(select(LedgerEntry.id).where(LedgerEntry.idem_key == idem_key)).first()
+        is not None
+    )
+
+
+def book(conn: Connection, device_id: int, at_ms: int, day: int, booking: Booking) -> bool:
+    """Append ``booking`` unless its key is already in the ledger; True if it was booked."""
+    if is_booked(conn, booking.idem_key):
+        return False
+    conn.execute(
+        insert(LedgerEntry).values(
+            idem_key=booking.idem_key,
+            device_id=device_id,
+            at_ms=at_ms,
+            day=day,
+            amount=booking.amount,
+            kind=booking.kind,
+            ref=booking.ref,
+            bucket=booking.bucket,
+            note=booking.note,
+        )
+    )
+    conn.execute(
+        update(LedgerTotal)
+        .where(LedgerTotal.device_id == device_id)
+        .values(total=LedgerTotal.total + booking.amount)
+    )
+    return True
+
+
+def balance(conn: Connection) -> int:
+    """The balance across all devices, in milli-points."""
+    return int(conn.execute(select(func.coalesce(func.sum(LedgerTotal.total), 0))).scalar_one())
+
+
+def ledger_sum(conn: Connection) -> int:
+    """The sum of every entry: what :func:`balance` must always equal."""
+    return int(conn.execute(select(func.coalesce(func.sum(LedgerEntry.amount), 0))).scalar_one())

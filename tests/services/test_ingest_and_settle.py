@@ -1,0 +1,273 @@
+"""The ingestion path and settlement on a real SQLite file, with the default rules.
+
+Clock: 2026-11-26 15:00 Berlin (see tests/conftest.py). Default rules used here:
+``vscode`` focus +2/min, ``youtube-shorts`` distraction -4/min, ``docs-python``
+learning (rate from the default file), firefox is a browser.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from human_pretraining.core.model import MINUTE_MS, ValidationError
+from human_pretraining.core.rules import RuleSet, Subject
+from human_pretraining.services.context import App
+from human_pretraining.store.ledger import balance, ledger_sum
+from human_pretraining.store.models import ActivitySpan, LedgerEntry, SeenEvent
+from tests.conftest import NOW, FakeClock
+
+
+def event(
+    subject: str, start: datetime, seconds: float, source: str = "app", **signals: Any
+) -> dict[str, Any]:
+    e: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "source": source,
+        "subject": subject,
+        "start": start.isoformat(),
+        "duration": seconds,
+    }
+    if signals:
+        e["signals"] = signals
+    return e
+
+
+def heartbeats(
+    subject: str, start: datetime, minutes: int, source: str = "app", **signals: Any
+) -> list[dict[str, Any]]:
+    return [
+        event(subject, start + timedelta(minutes=i), 60, source, **signals) for i in range(minutes)
+    ]
+
+
+def activity_points(app: App) -> int:
+    """Points booked for tracked time, leaving out goal bonuses the same time may trigger."""
+    with app.db.read() as conn:
+        return int(
+            conn.execute(
+                select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+                    LedgerEntry.kind == "activity"
+                )
+            ).scalar_one()
+        )
+
+
+def rate(app: App, subject: Subject) -> int:
+    rule = RuleSet(app.config().rules).match(subject)
+    assert rule is not None
+    return rule.rate
+
+
+T = NOW - timedelta(hours=3)  # 12:00 Berlin, the same local day
+
+
+def test_focused_work_earns_and_feeds_cost(app: App) -> None:
+    app.ingestor.ingest(heartbeats("code", T, 30))
+    app.ingestor.ingest(heartbeats("youtube.com/shorts", T + timedelta(minutes=40), 10, "web"))
+    app.settler.settle()
+    expected = 30 * rate(app, Subject.app("code")) + 10 * rate(
+        app, Subject.site("youtube.com/shorts")
+    )
+    assert app.queries.balance() == expected
+    summary = app.queries.summary()
+    assert summary.earned_today == 30 * rate(app, Subject.app("code"))
+    assert summary.spent_today == -10 * rate(app, Subject.site("youtube.com/shorts"))
+
+
+def test_heartbeats_merge_into_one_span(app: App) -> None:
+    app.ingestor.ingest(heartbeats("code", T, 30))
+    with app.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(ActivitySpan)).scalar_one() == 1
+
+
+def test_reingesting_the_same_events_is_a_no_op(app: App) -> None:
+    batch = heartbeats("code", T, 20)
+    first = app.ingestor.ingest(batch)
+    app.settler.settle()
+    before = app.queries.balance()
+    again = app.ingestor.ingest(batch)
+    app.settler.settle()
+    assert (first.accepted, first.duplicates) == (20, 0)
+    assert (again.accepted, again.duplicates) == (0, 20)
+    assert app.queries.balance() == before
+    with app.db.read() as conn:
+        entries = conn.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()
+    app.settler.settle()
+    with app.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == entries
+
+
+def test_a_growing_span_books_only_the_difference(app: App) -> None:
+    app.ingestor.ingest(heartbeats("code", T, 10))
+    app.settler.settle()
+    app.ingestor.ingest(heartbeats("code", T + timedelta(minutes=10), 10))
+    app.settler.settle()
+    assert app.queries.balance() == 20 * rate(app, Subject.app("code"))
+    with app.db.read() as conn:
+        amounts = conn.execute(select(LedgerEntry.amount).order_by(LedgerEntry.id)).scalars().all()
+    assert amounts == [10 * rate(app, Subject.app("code"))] * 2
+
+
+def test_browser_time_goes_to_the_site_not_the_browser(app: App) -> None:
+    app.ingestor.ingest(heartbeats("firefox", T, 30, browser=True))
+    app.ingestor.ingest(heartbeats("docs.python.org", T, 30, "web"))
+    app.settler.settle()
+    usage = {row.subject: row.active_ms for row in app.queries.usage(20261126, 20261126)}
+    assert usage == {"docs.python.org": 30 * MINUTE_MS}
+    assert activity_points(app) == 30 * rate(app, Subject.site("docs.python.org"))
+
+
+def test_a_batch_with_one_bad_event_stores_nothing(app: App) -> None:
+    batch = heartbeats("code", T, 3)
+    batch[2]["start"] = (NOW + timedelta(days=1)).isoformat()
+    with pytest.raises(ValidationError) as info:
+        app.ingestor.ingest(batch)
+    assert info.value.field == "events[2].start"
+    assert "future" in info.value.message
+    with app.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(SeenEvent)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(ActivitySpan)).scalar_one() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"id": "not-a-uuid"}, "events[0].id", "must match pattern"),
+        ({"source": "tv"}, "events[0].source", "must be one of"),
+        ({"duration": -5}, "events[0].duration", "bigger than or equal to 0"),
+        ({"duration": 99999}, "events[0].duration", "smaller than or equal to 3600"),
+        ({"start": "2026-11-26T12:00:00"}, "events[0].start", "with a UTC offset"),
+        ({"start": "yesterday"}, "events[0].start", "RFC 3339"),
+        ({"start": "2020-01-01T00:00:00Z"}, "events[0].start", "older than"),
+        ({"subject": "chrome://settings", "source": "web"}, "events[0].subject", "http"),
+        ({"signals": {"mood": "good"}}, "events[0].signals", "must not contain"),
+    ],
+)
+def test_bad_events_are_refused_naming_the_field(
+    app: App, change: dict[str, Any], field: str, words: str
+) -> None:
+    bad = {**event("code", T, 60), **change}
+    with pytest.raises(ValidationError) as info:
+        app.ingestor.ingest_body({"events": [bad]})
+    assert info.value.field == field
+    assert words in info.value.message
+
+
+def test_titles_are_dropped_unless_the_user_opted_in(app: App) -> None:
+    e = event("code", T, 60)
+    e["detail"] = {"title": "secret-project.py — Visual Studio Code"}
+    app.ingestor.ingest([e])
+    with app.db.read() as conn:
+        assert conn.execute(select(ActivitySpan.detail)).scalar_one() is None
+
+
+def test_words_written_earn_output_points(app: App) -> None:
+    folder = next(r.matcher.path for r in app.config().rules if r.source.value == "output")
+    app.ingestor.ingest([event(f"{folder}/draft.md", T, 0, "output", words=500)])
+    app.settler.settle()
+    wpm = app.config().settings.words_per_minute
+    assert activity_points(app) == 500 * rate(app, Subject.output(folder)) // wpm
+
+
+def test_a_task_pays_once_per_day(app: App) -> None:
+    task = app.config().tasks[0]
+    done = app.economy.complete_task(task.name.upper())  # names are case-insensitive
+    assert done.balance == task.points
+    from human_pretraining.services.economy import AlreadyDone
+
+    with pytest.raises(AlreadyDone):
+        app.economy.complete_task(task.name)
+    assert app.queries.balance() == task.points
+
+
+def test_a_purchase_beyond_the_balance_is_refused_and_nothing_debited(app: App) -> None:
+    from human_pretraining.services.economy import PurchaseRefused
+
+    reward = app.config().rewards[0]
+    with pytest.raises(PurchaseRefused, match="short"):
+        app.economy.redeem(reward.name)
+    with app.db.read() as conn:
+        assert balance(conn) == 0
+        assert conn.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 0
+
+
+def test_an_allowance_prepays_the_site_for_exactly_its_minutes(app: App, clock: FakeClock) -> None:
+    allowance = next(r for r in app.config().rewards if r.is_allowance and r.site)
+    app.ingestor.ingest(heartbeats("code", T, 120))
+    app.settler.settle()
+    bought = app.economy.redeem(allowance.name)
+    start = datetime.fromtimestamp(clock() / 1000, UTC)
+    site = allowance.site or ""
+    minutes = allowance.minutes + 10  # ten minutes past the allowance
+    clock.advance(minutes * 60)
+    app.ingestor.ingest(heartbeats(site, start, minutes, "web"))
+    app.settler.settle()
+    per_minute = rate(app, Subject.site(site))
+    assert app.queries.balance() == bought.balance + 10 * per_minute
+
+
+def test_goal_bonus_is_booked_once_when_the_goal_is_met(app: App) -> None:
+    goal = next(
+        g
+        for g in app.config().goals
+        if g.kind.value == "minutes"
+        and g.category
+        and g.category.value == "focus"
+        and g.period.value == "day"
+    )
+    app.ingestor.ingest(heartbeats("code", NOW - timedelta(minutes=goal.target + 5), goal.target))
+    app.settler.settle()
+    app.settler.settle()
+    with app.db.read() as conn:
+        bonuses = conn.execute(select(LedgerEntry.amount).where(LedgerEntry.kind == "goal")).all()
+    assert bonuses == [(goal.bonus,)]
+    status = next(s for s in app.queries.summary().goals if s.progress.goal == goal)
+    assert status.progress.met and status.streak == 1
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["code", "youtube.com/shorts", "docs.python.org", "slack", "reddit.com"]
+            ),
+            st.integers(0, 600),  # minutes after T - 10 h
+            st.integers(1, 300),  # seconds
+            st.booleans(),  # idle
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(1, 3),
+)
+def test_balance_always_equals_the_ledger_sum_and_replays_change_nothing(
+    app: App, items: list[tuple[str, int, int, bool]], repeats: int
+) -> None:
+    base = NOW - timedelta(hours=10)
+    batch = [
+        event(
+            subject, base + timedelta(minutes=m), s, "web" if "." in subject else "app", idle=idle
+        )
+        for subject, m, s, idle in items
+    ]
+    app.ingestor.ingest(batch)
+    app.settler.settle()
+    with app.db.read() as conn:
+        settled = balance(conn)
+        assert settled == ledger_sum(conn)
+    for _ in range(repeats):
+        result = app.ingestor.ingest(batch)
+        assert result.accepted == 0
+        app.settler.settle()
+    with app.db.read() as conn:
+        assert balance(conn) == ledger_sum(conn) == settled

@@ -1,0 +1,83 @@
+"""The database: migrations match the models, old schemas upgrade, SQLite is tuned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from human_pretraining.store.database import Database, DatabaseError, _alembic_config, open_database
+from human_pretraining.store.models import Base
+
+
+def url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def test_migrations_produce_exactly_the_models(tmp_path: Path) -> None:
+    db = open_database(url(tmp_path / "h.sqlite3"))
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_every_released_schema_upgrades_to_head(tmp_path: Path) -> None:
+    """A database stopped at each revision (with a row in it) upgrades cleanly."""
+    cfg = _alembic_config(url(tmp_path / "x"))
+    revisions = [r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()][::-1]
+    assert revisions, "no migrations found"
+    for revision in revisions:
+        path = tmp_path / f"at-{revision}.sqlite3"
+        db = Database(url(path))
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            conn.execute(text("INSERT INTO devices (uid, name, created_ms) VALUES ('u', 'n', 1)"))
+        db.close()
+        upgraded = open_database(url(path))
+        with upgraded.read() as conn:
+            assert conn.execute(text("SELECT name FROM devices")).scalar_one() == "n"
+            current = MigrationContext.configure(conn).get_current_revision()
+        assert current == revisions[-1]
+        upgraded.close()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    db = open_database(url(tmp_path / "h.sqlite3"))
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_opening_twice_is_a_no_op_migration(tmp_path: Path) -> None:
+    open_database(url(tmp_path / "h.sqlite3")).close()
+    db = open_database(url(tmp_path / "h.sqlite3"))
+    with db.read() as conn:
+        tables = {
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    assert {"activity_spans", "ledger_entries", "purchases", "badges"} <= tables
+
+
+def test_a_bad_url_gives_a_clear_error() -> None:
+    with pytest.raises(DatabaseError, match="not a valid database URL"):
+        Database("not a url")
+
+
+def test_an_unopenable_file_gives_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="cannot open the database"):
+        open_database(url(tmp_path / "missing-dir" / "h.sqlite3"))
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="cannot open the database"):
+        open_database(url(path))
+    assert path.read_bytes() == b"this is not sqlite" * 100  # left untouched
