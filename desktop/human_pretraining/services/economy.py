@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 
 from human_pretraining.core.clock import day_of, days_between, now_ms
 from human_pretraining.core.ledger import Booking, PurchaseRefused, check_purchase
-from human_pretraining.core.model import MINUTE_MS, Config, Repeat, format_points
+from human_pretraining.core.model import MINUTE_MS, Config, Repeat, Reward, format_points
 from human_pretraining.services.ingest import mark_dirty
 from human_pretraining.store.database import Database
 from human_pretraining.store.ledger import balance, book
@@ -108,6 +108,11 @@ class Economy:
         if reward is None:
             known = ", ".join(f"'{r.name}'" for r in config.rewards) or "none defined"
             raise NotFound(f"There is no reward named '{name}'. Rewards: {known}.")
+        return self.buy(reward)
+
+    def buy(self, reward: Reward) -> Bought:
+        """Book a purchase of ``reward`` (from the shop or an ad-hoc site allowance)."""
+        settings = self._config().settings
         now = self._clock()
         today = day_of(now, self._tz())
         with self._db.write() as conn:
@@ -115,7 +120,7 @@ class Economy:
                 select(func.count()).where(Purchase.reward == reward.name, Purchase.day == today)
             ).scalar_one()
             current = balance(conn)
-            check_purchase(reward, current, int(bought_today), config.settings)
+            check_purchase(reward, current, int(bought_today), settings)
             uid = str(uuid.uuid4())
             ends = now + reward.minutes * MINUTE_MS if reward.is_allowance else None
             conn.execute(
@@ -138,13 +143,8 @@ class Economy:
                 mark_dirty(conn, days_between(now, ends, self._tz()))
             what = f" ({reward.minutes} min allowance)" if reward.is_allowance else ""
             note = f"Bought '{reward.name}'{what}: -{format_points(reward.cost)}"
-            book(
-                conn,
-                self._device,
-                now,
-                today,
-                Booking(f"purchase:{uid}", -reward.cost, "reward", reward.name, note),
-            )
+            booking = Booking(f"purchase:{uid}", -reward.cost, "reward", reward.name, note)
+            book(conn, self._device, now, today, booking)
             return Bought(reward.name, reward.cost, current - reward.cost, ends)
 
 

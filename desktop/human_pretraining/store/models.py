@@ -220,3 +220,32 @@ class EarnedBadge(Base):
     badge: Mapped[str] = mapped_column(String(64), primary_key=True)
     earned_ms: Mapped[int] = mapped_column(BigInteger)
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+
+
+class ApiToken(Base):
+    """A client paired with the local endpoint. Only a SHA-256 hash of the token is kept.
+
+    ``origin`` binds a Firefox extension's per-install ``moz-extension://`` origin
+    (seen on the pairing request) so the endpoint can allow exactly that origin.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    origin: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    last_used_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    revoked_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class PairingCode(Base):
+    """A short single-use code that a client trades for a token before it expires."""
+
+    __tablename__ = "pairing_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger)
+    used_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
