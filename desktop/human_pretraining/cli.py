@@ -13,6 +13,7 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -35,6 +36,10 @@ class UsageError(Exception):
 def _bar(fraction: float, width: int = 12) -> str:
     filled = round(fraction * width)
     return "█" * filled + "░" * (width - filled)
+
+
+def format_time(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
 def _minutes(ms: int) -> str:
@@ -191,6 +196,47 @@ def cmd_demo(app: App, args: argparse.Namespace, out: TextIO) -> None:
     cmd_status(app, args, out)
 
 
+def cmd_serve(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    from human_pretraining.api.server import ServerError
+    from human_pretraining.app import run_headless
+
+    try:
+        run_headless(app, args.host, args.port, args.allow_remote, out)
+    except ServerError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_pair(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    code = app.pairing.new_code()
+    minutes = (code.expires_ms - app.clock()) // MINUTE_MS
+    out.write(
+        f"Type this code in the extension's options page (valid for {minutes} minutes, once):\n"
+        f"{code.code}\n"
+    )
+
+
+def cmd_tokens_list(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    tokens = app.pairing.tokens()
+    if not tokens:
+        out.write("No paired clients. Pair one with: human-pretraining pair\n")
+    for t in tokens:
+        state = "revoked" if t.revoked_ms else "active"
+        used = format_time(t.last_used_ms) if t.last_used_ms else "never"
+        origin = f"  {t.origin}" if t.origin else ""
+        out.write(
+            f"  {t.id:>3}  {t.client:<28} {state:<8} paired {format_time(t.created_ms)}"
+            f"  last used {used}{origin}\n"
+        )
+
+
+def cmd_tokens_revoke(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    revoked = app.pairing.revoke(args.which)
+    if not revoked:
+        raise UsageError(f"no active client with id or name {args.which!r}; see: tokens list")
+    for t in revoked:
+        out.write(f"Revoked {t.id} ({t.client}); it can no longer reach the app.\n")
+
+
 def cmd_default(app: App, args: argparse.Namespace, out: TextIO) -> None:
     out.write(
         "Human Pretraining " + __version__ + "\n"
@@ -254,6 +300,28 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--table", choices=EXPORT_TABLES, help="one table (CSV default: ledger)")
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     export.set_defaults(handler=cmd_export)
+
+    serve = commands.add_parser(
+        "serve", help="run headless: the local endpoint for the extension, and settling"
+    )
+    serve.add_argument("--port", type=int, help="port (default: the 'port' setting, 5747)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only)")
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding a non-loopback address (exposes your data to the network)",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser(
+        "pair", help="show a one-time code to pair the browser extension"
+    ).set_defaults(handler=cmd_pair)
+    tokens = commands.add_parser("tokens", help="list or revoke paired clients")
+    token_commands = tokens.add_subparsers(metavar="ACTION", required=True)
+    token_commands.add_parser("list", help="paired clients").set_defaults(handler=cmd_tokens_list)
+    revoke = token_commands.add_parser("revoke", help="revoke a client by id or name")
+    revoke.add_argument("which", help="the id or client name from 'tokens list'")
+    revoke.set_defaults(handler=cmd_tokens_revoke)
 
     demo = commands.add_parser("demo", help="fill the database with a realistic synthetic month")
     demo.add_argument("--days", type=int, default=30)

@@ -39,13 +39,14 @@ class Allowance:
     site: str | None = None
     category: Category | None = None
 
-    def covers(self, span: Span, rule: Rule) -> bool:
+    def covers(self, source: Source, subject: str, category: Category) -> bool:
+        """True when time on ``subject`` (of a rule in ``category``) is prepaid by this window."""
         if self.category is not None:
-            return rule.category == self.category
-        if self.site is None or span.source is not Source.WEB:
+            return category == self.category
+        if self.site is None or source is not Source.WEB:
             return False
         domain, _, path = self.site.partition("/")
-        subject_domain, _, subject_path = span.subject.partition("/")
+        subject_domain, _, subject_path = subject.partition("/")
         if not (subject_domain == domain or subject_domain.endswith("." + domain)):
             return False
         return not path or subject_path == path or subject_path.startswith(path + "/")
@@ -138,7 +139,9 @@ def _prepaid(span: Span, start: int, end: int, rule: Rule, allowances: Sequence[
     covered: list[tuple[int, int]] = sorted(
         (max(a.start_ms, start), min(a.end_ms, end))
         for a in allowances
-        if a.start_ms < end and a.end_ms > start and a.covers(span, rule)
+        if a.start_ms < end
+        and a.end_ms > start
+        and a.covers(span.source, span.subject, rule.category)
     )
     total, horizon = 0, start
     for lo, hi in covered:

@@ -23,8 +23,10 @@ from human_pretraining.core.clock import now_ms
 from human_pretraining.core.model import Config, Settings
 from human_pretraining.services.economy import Economy
 from human_pretraining.services.ingest import Ingestor
+from human_pretraining.services.pairing import Pairing
 from human_pretraining.services.queries import Queries
 from human_pretraining.services.settle import Settler
+from human_pretraining.services.web import Web
 from human_pretraining.store.database import Database, open_database
 from human_pretraining.store.models import Device, LedgerTotal
 
@@ -91,12 +93,16 @@ class App:
     settler: Settler = field(init=False)
     economy: Economy = field(init=False)
     queries: Queries = field(init=False)
+    web: Web = field(init=False)
+    pairing: Pairing = field(init=False)
 
     def __post_init__(self) -> None:
         self.ingestor = Ingestor(self.db, self.device_id, self.settings, self.tz, self.clock)
         self.settler = Settler(self.db, self.device_id, self.config, self.tz, self.clock)
         self.economy = Economy(self.db, self.device_id, self.config, self.tz, self.clock)
         self.queries = Queries(self.db, self.config, self.tz, self.clock)
+        self.web = Web(self.db, self.config, self.economy, self.clock)
+        self.pairing = Pairing(self.db, self.clock)
 
     def config(self) -> Config:
         return self.config_file.current

@@ -9,40 +9,22 @@ window, and privacy (details are dropped unless the user opted in).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-import fastjsonschema
-
-from human_pretraining.contracts import shared_path
 from human_pretraining.core.model import DAY_MS, Settings, Source, ValidationError
 from human_pretraining.core.rules import parse_site
 from human_pretraining.core.timeline import Flags, Heartbeat
+from human_pretraining.services.schemas import validate
 
 MAX_AGE_MS = 30 * DAY_MS  # older events are refused: the duplicate check only looks back this far
 MAX_SKEW_MS = 5 * 60_000  # a sender's clock may run this far ahead
 
 
-@cache
-def _batch_validator() -> Callable[[Any], Any]:
-    schema = json.loads(shared_path("schemas", "events.schema.json").read_text("utf-8"))
-    return fastjsonschema.compile(schema)
-
-
 def validate_batch(body: Any) -> list[Mapping[str, Any]]:
     """Check ``{"events": [...]}`` against the schema; errors name the field."""
-    try:
-        _batch_validator()(body)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        name = exc.name or "data"
-        field = name.removeprefix("data").lstrip(".") or "body"
-        message = exc.message.removeprefix(name).strip()
-        if exc.rule == "format":
-            message = "must be an RFC 3339 date-time with a UTC offset, e.g. 2026-11-26T14:00:00Z"
-        raise ValidationError(field, message) from None
+    validate("events", body)
     events: list[Mapping[str, Any]] = body["events"]
     return events
 

@@ -1,0 +1,17 @@
+"""Activity events: answered only after the batch is committed (durable when acknowledged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from human_pretraining.api.context import json_body, services
+
+blueprint = Blueprint("events", __name__)
+
+
+@blueprint.post("/api/v1/events")
+def post_events() -> dict[str, Any]:
+    result = services().ingestor.ingest_body(json_body("events"))
+    return {"accepted": result.accepted, "duplicates": result.duplicates}

@@ -1,0 +1,70 @@
+"""Turning service results into the JSON shapes of ``shared/openapi.json``.
+
+Points travel as JSON numbers in points (``-4``, ``12.5``), converted from the
+internal milli-points exactly; times as RFC 3339 UTC strings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from human_pretraining.core.clock import format_day
+from human_pretraining.core.model import MILLI
+from human_pretraining.services.queries import Summary
+from human_pretraining.services.web import SiteVerdict
+
+
+def points(milli: int) -> int | float:
+    whole, rest = divmod(milli, MILLI)
+    return whole if rest == 0 else milli / MILLI
+
+
+def timestamp(ms: int) -> str:
+    return (
+        datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    )
+
+
+def summary_json(summary: Summary, now_ms: int) -> dict[str, Any]:
+    return {
+        "day": format_day(summary.day),
+        "balance": points(summary.balance),
+        "earned_today": points(summary.earned_today),
+        "spent_today": points(summary.spent_today),
+        "goals": [
+            {
+                "name": g.progress.goal.name,
+                "kind": g.progress.goal.kind.value,
+                "period": g.progress.goal.period.value,
+                "target": g.progress.goal.target,
+                "value": g.progress.value,
+                "met": g.progress.met,
+                "streak": g.streak,
+            }
+            for g in summary.goals
+        ],
+        "allowances": [
+            {
+                "reward": a.reward,
+                "target": a.target,
+                "ends": timestamp(a.ends_ms),
+                "remaining_s": max(0, (a.ends_ms - now_ms) // 1000),
+            }
+            for a in summary.allowances
+        ],
+    }
+
+
+def verdict_json(verdict: SiteVerdict) -> dict[str, Any]:
+    rule = verdict.rule
+    return {
+        "subject": verdict.subject,
+        "rule": rule.id if rule else None,
+        "category": rule.category.value if rule else "neutral",
+        "rate": points(rule.rate) if rule else 0,
+        "enforcement": rule.enforcement.value if rule else "track",
+        "verdict": verdict.verdict.value,
+        "balance": points(verdict.balance),
+        "allowance_remaining_s": verdict.allowance_left_ms // 1000,
+    }

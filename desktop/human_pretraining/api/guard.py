@@ -1,0 +1,89 @@
+"""The endpoint's security checks, run before every request, and its CORS headers.
+
+A server on 127.0.0.1 is reachable by every web page the user visits and every
+local process, so (in this order):
+
+1. ``Host`` must be ``127.0.0.1:<port>``, ``localhost:<port>`` or ``[::1]:<port>``:
+   a DNS-rebinding page arrives with its own host name and is refused.
+2. ``Origin``, when present, must be the Chrome extension's fixed origin or a
+   ``moz-extension://`` origin bound to a paired token (any ``moz-extension``
+   origin may *pair*, which is how a Firefox install becomes known). This is
+   checked on the request itself, not only on the CORS preflight, because a page
+   can send a "simple" ``no-cors`` POST without one.
+3. Every endpoint but health and pairing needs ``Authorization: Bearer <token>``.
+4. A body must be ``application/json`` (a ``text/plain`` simple request is refused
+   before its body is read) and no larger than the limit.
+
+CORS headers are sent only to allowed origins, never ``*``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g, request
+
+from human_pretraining.api.errors import ApiError
+from human_pretraining.services.pairing import Pairing
+
+OPEN_PATHS = {"/api/v1/health", "/api/v1/pair"}
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def allowed_hosts(port: int) -> set[str]:
+    return {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+
+def _origin_allowed(origin: str, pairing: Pairing, chrome_origin: str) -> bool:
+    if origin == chrome_origin:
+        return True
+    if origin.startswith("moz-extension://"):
+        return request.path == "/api/v1/pair" or origin in pairing.firefox_origins()
+    return False
+
+
+def check_request() -> Response | None:
+    settings = current_app.config
+    pairing: Pairing = settings["HP_PAIRING"]
+    hosts = allowed_hosts(settings["HP_PORT"]) | settings.get("HP_EXTRA_HOSTS", set())
+    if request.host.lower() not in hosts:
+        raise ApiError(
+            403, "host_not_allowed", "Requests must be addressed to 127.0.0.1 or localhost."
+        )
+    origin = request.headers.get("Origin")
+    if origin is not None and not _origin_allowed(origin, pairing, settings["HP_CHROME_ORIGIN"]):
+        raise ApiError(403, "origin_not_allowed", "This origin may not use the local endpoint.")
+    g.cors_origin = origin
+    if request.method == "OPTIONS":  # a CORS preflight carries no credentials
+        return Response(status=204)
+    if request.path not in OPEN_PATHS:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        info = pairing.authenticate(token.strip()) if scheme.lower() == "bearer" else None
+        if info is None:
+            raise ApiError(401, "unauthorized", "A valid token is required; pair the client first.")
+        if info.origin and origin and origin != info.origin:
+            raise ApiError(403, "origin_not_allowed", "This token belongs to another extension.")
+        g.client = info
+    if request.method == "POST":
+        if request.mimetype != "application/json":
+            raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            raise ApiError(413, "request_entity_too_large", "The request body is too large.")
+    return None
+
+
+def add_cors_headers(response: Response) -> Response:
+    origin = g.get("cors_origin")
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.headers["Vary"] = "Origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def install(app: Flask) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.before_request(check_request)
+    app.after_request(add_cors_headers)

@@ -1,0 +1,67 @@
+"""Wiring one process: the store, the local endpoint, settling (and later the monitor and GUI).
+
+``run_headless`` is ``human-pretraining serve``: the endpoint in a waitress
+thread and a settling loop in the main thread, stopped cleanly by SIGINT or
+SIGTERM. Every acknowledged event is already committed when it is acknowledged,
+so stopping (or being killed) loses nothing; the final settle just books it.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import TextIO
+
+from human_pretraining.api.server import ApiServer
+from human_pretraining.config.errors import ConfigError
+from human_pretraining.services.context import App
+
+log = logging.getLogger(__name__)
+
+SETTLE_EVERY_S = 5.0
+
+
+def tick(services: App) -> None:
+    """One round of background work: pick up config edits, then settle what arrived."""
+    try:
+        if services.config_file.changed_on_disk():
+            services.config_file.reload()
+            log.info("configuration reloaded")
+    except ConfigError as exc:
+        log.warning("configuration not reloaded, the last good one stays in force: %s", exc)
+    try:
+        services.settler.settle()
+    except Exception:
+        log.exception("settling failed; it will be retried")
+
+
+def run_headless(
+    services: App,
+    host: str,
+    port: int | None,
+    allow_remote: bool,
+    out: TextIO = sys.stdout,
+    stop: threading.Event | None = None,
+) -> int:
+    stop = stop or threading.Event()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: stopping", signum)
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+    server = ApiServer(services, host, port or services.settings().port, allow_remote)
+    server.start()
+    out.write(f"Human Pretraining is listening on {server.url} (Ctrl+C to stop)\n")
+    out.flush()
+    while not stop.wait(SETTLE_EVERY_S):
+        tick(services)
+    server.stop()
+    tick(services)
+    out.write("Stopped; everything received is saved.\n")
+    return 0

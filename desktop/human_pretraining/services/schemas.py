@@ -1,0 +1,49 @@
+"""Validating request bodies against the JSON Schemas in the project's ``shared/schemas``.
+
+The schemas are the contract with the extension and every other client, so they
+are the only definition of a body's shape: compiled once with fastjsonschema
+(fast enough for the ingestion targets) and turned into ``ValidationError`` with
+the offending field named the way a client wrote it (``events[3].start``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import fastjsonschema
+
+from human_pretraining.contracts import shared_path
+from human_pretraining.core.model import ValidationError
+
+FORMAT_HINTS = {
+    "date-time": "must be an RFC 3339 date-time with a UTC offset, e.g. 2026-11-26T14:00:00Z",
+}
+
+
+@cache
+def _validator(name: str) -> Callable[[Any], Any]:
+    schema = json.loads(shared_path("schemas", f"{name}.schema.json").read_text("utf-8"))
+    return fastjsonschema.compile(schema)
+
+
+def schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(
+        shared_path("schemas", f"{name}.schema.json").read_text("utf-8")
+    )
+    return loaded
+
+
+def validate(name: str, body: Any) -> None:
+    """Raise ValidationError naming the first field of ``body`` that breaks schema ``name``."""
+    try:
+        _validator(name)(body)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        path = exc.name or "data"
+        field = path.removeprefix("data").lstrip(".") or "body"
+        message = exc.message.removeprefix(path).strip()
+        if exc.rule == "format":
+            message = FORMAT_HINTS.get(str(exc.rule_definition), f"must be a {exc.rule_definition}")
+        raise ValidationError(field, message) from None

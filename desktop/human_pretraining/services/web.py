@@ -1,0 +1,103 @@
+"""What the browser extension asks of the app: a verdict for a page, and buying time on a site.
+
+The verdict says which subject the extension should report for the URL (the
+domain, plus a rule's path prefix only when a rule needs it, never the full URL),
+the matching rule, the balance, any running allowance and what to do:
+``core.enforcement.decide``. Buying goes through ``Economy.buy`` like every
+other purchase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from human_pretraining.core.clock import now_ms
+from human_pretraining.core.enforcement import Verdict, decide, site_allowance
+from human_pretraining.core.model import Category, Config, Rule, SiteMatcher, Source
+from human_pretraining.core.rules import RuleSet, Subject
+from human_pretraining.core.scoring import Allowance
+from human_pretraining.services.economy import Bought, Economy
+from human_pretraining.store.database import Database
+from human_pretraining.store.ledger import balance
+from human_pretraining.store.models import Purchase
+
+
+@dataclass(frozen=True)
+class SiteVerdict:
+    subject: str
+    rule: Rule | None
+    verdict: Verdict
+    balance: int
+    allowance_left_ms: int
+
+
+def report_subject(subject: Subject, rule: Rule | None) -> str:
+    """The domain, plus the matched rule's path prefix when the rule has one."""
+    if rule is not None and isinstance(rule.matcher, SiteMatcher) and rule.matcher.path:
+        return subject.name + rule.matcher.path
+    return subject.name
+
+
+class Web:
+    def __init__(
+        self,
+        db: Database,
+        config: Callable[[], Config],
+        economy: Economy,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self._db = db
+        self._config = config
+        self._economy = economy
+        self._clock = clock
+
+    def verdict(self, url: str) -> SiteVerdict:
+        """Verdict for a page; raises ValidationError for a URL that is not a web page."""
+        config = self._config()
+        site = Subject.site(url)
+        rule = RuleSet(config.rules).match(site)
+        subject = report_subject(site, rule)
+        category = rule.category if rule else Category.NEUTRAL
+        now = self._clock()
+        with self._db.read() as conn:
+            current = balance(conn)
+            windows = conn.execute(
+                select(
+                    Purchase.at_ms,
+                    Purchase.ends_ms,
+                    Purchase.allowance_site,
+                    Purchase.allowance_category,
+                ).where(Purchase.ends_ms > now, Purchase.at_ms <= now)
+            ).all()
+        left = max(
+            (
+                w.ends_ms - now
+                for w in windows
+                if Allowance(
+                    w.at_ms,
+                    w.ends_ms,
+                    w.allowance_site,
+                    Category(w.allowance_category) if w.allowance_category else None,
+                ).covers(Source.WEB, subject, category)
+            ),
+            default=0,
+        )
+        return SiteVerdict(
+            subject, rule, decide(rule, current, left, config.settings), current, left
+        )
+
+    def buy_allowance(self, url_or_site: str, minutes: int) -> Bought:
+        """Prepay ``minutes`` of a site at its rule's rate (or the shop's matching reward)."""
+        config = self._config()
+        site = Subject.site(url_or_site)
+        rule = RuleSet(config.rules).match(site)
+        subject = report_subject(site, rule)
+        for reward in config.rewards:
+            if reward.is_allowance and reward.site and reward.minutes == minutes:
+                shop = Allowance(0, 1, reward.site)
+                if shop.covers(Source.WEB, subject, Category.DISTRACTION):
+                    return self._economy.buy(reward)
+        return self._economy.buy(site_allowance(subject, rule, minutes))
