@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import socket
 import threading
 from typing import Any, cast
 
@@ -42,27 +43,21 @@ class ApiServer:
                 f"refusing to listen on {host}: the endpoint is for this machine only. "
                 "Pass --allow-remote if you really mean to expose it."
             )
-        try:
-            server = create_server(
-                _unset_app,
-                host=host,
-                port=port,
-                threads=threads,
-                max_request_body_size=MAX_BODY_BYTES,
-                ident="human-pretraining",
-                clear_untrusted_proxy_headers=True,
-            )
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise ServerError(
-                    f"port {port} is already in use — is Human Pretraining already running? "
-                    "Choose another with --port N or the 'port' setting."
-                ) from None
-            raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        # One host gives a TcpWSGIServer; its effective_port is missing from the stubs.
+        listener = _listen(host, port)
+        server = create_server(
+            _unset_app,
+            sockets=[listener],
+            threads=threads,
+            max_request_body_size=MAX_BODY_BYTES,
+            ident="human-pretraining",
+            clear_untrusted_proxy_headers=True,
+            # How often the accept loop wakes on its own; short so stop() is prompt.
+            asyncore_loop_timeout=0.2,
+        )
+        # The stubs type the server as a union without the attributes used below.
         self._server: Any = cast(Any, server)
         self.host = host
-        self.port: int = self._server.effective_port
+        self.port: int = listener.getsockname()[1]
         self.app = create_app(services, self.port)
         if host not in LOOPBACK:
             self.app.config["HP_EXTRA_HOSTS"] = {f"{host}:{self.port}"}
@@ -85,10 +80,35 @@ class ApiServer:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop accepting, let requests in flight finish, and join the thread."""
+        """Stop accepting, let requests in flight finish, then close idle connections.
+
+        Waitress's loop runs until no connection is left, and a client may keep an
+        idle keep-alive connection open for minutes; those are closed here.
+        """
         self._server.close()
         self._server.task_dispatcher.shutdown(timeout=timeout)
+        for channel in list(self._server._map.values()):
+            channel.close()
         self._thread.join(timeout)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the listening socket ourselves, so a failure is reported clearly and cleaned up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    address = "127.0.0.1" if host == "localhost" else host
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((address, port))
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ServerError(
+                f"port {port} is already in use — is Human Pretraining already running? "
+                "Choose another with --port N or the 'port' setting."
+            ) from None
+        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return listener
 
 
 def _unset_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:

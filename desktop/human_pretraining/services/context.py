@@ -95,6 +95,7 @@ class App:
     queries: Queries = field(init=False)
     web: Web = field(init=False)
     pairing: Pairing = field(init=False)
+    _tz: tuple[str, tzinfo] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.ingestor = Ingestor(self.db, self.device_id, self.settings, self.tz, self.clock)
@@ -111,9 +112,14 @@ class App:
         return self.config_file.current.settings
 
     def tz(self) -> tzinfo:
-        return local_timezone(self.config_file.current.settings.timezone)
+        # Resolving the zone reads /etc/localtime; do it again only when the setting changes.
+        name = self.config_file.current.settings.timezone
+        if self._tz is None or self._tz[0] != name:
+            self._tz = (name, local_timezone(name))
+        return self._tz[1]
 
     def close(self) -> None:
+        self.ingestor.close()
         self.db.close()
 
 

@@ -19,17 +19,16 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, case, insert, select, update
+from sqlalchemy import Connection, insert, select
 
-from human_pretraining.core.clock import day_of, days_between, now_ms
-from human_pretraining.core.model import Settings, Source
-from human_pretraining.core.timeline import Heartbeat, Span, can_merge
+from human_pretraining.core.clock import day_of, now_ms
+from human_pretraining.core.model import Settings
+from human_pretraining.core.timeline import Heartbeat, Span, can_merge, extend, to_span
 from human_pretraining.services.events import MAX_AGE_MS, parse_events, validate_batch
+from human_pretraining.store import hot
 from human_pretraining.store.database import Database
-from human_pretraining.store.models import ActivitySpan, DirtyDay, SeenEvent
+from human_pretraining.store.models import ActivitySpan
 from human_pretraining.store.models import Subject as SubjectRow
-
-_IN_CHUNK = 500  # ids per IN (...) clause, below every backend's parameter limit
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,25 @@ class IngestResult:
 
 @dataclass
 class _OpenSpan:
-    id: int
+    """The newest span of one (subject, signals, detail) key, as this process knows it.
+
+    ``id`` is None until the span is inserted; the ``pending_*`` fields are what
+    this batch added and has not yet written (flushed as relative updates).
+    """
+
+    id: int | None
     span: Span
+    pending_end: int = 0
+    pending_px: int = 0
+    pending_ms: int = 0
+    pending_words: int = 0
+
+    def absorb(self, beat: Heartbeat) -> None:
+        self.span = extend(self.span, beat)
+        self.pending_end = max(self.pending_end, beat.end_ms)
+        self.pending_px += beat.scroll_px
+        self.pending_ms += beat.scroll_ms
+        self.pending_words += beat.words
 
 
 def subject_ids(
@@ -61,12 +77,8 @@ def subject_ids(
 
 
 def mark_dirty(conn: Connection, days: Iterable[int]) -> None:
-    wanted = set(days)
-    if not wanted:
-        return
-    have = set(conn.execute(select(DirtyDay.day).where(DirtyDay.day.in_(wanted))).scalars())
-    if wanted - have:
-        conn.execute(insert(DirtyDay), [{"day": d} for d in sorted(wanted - have)])
+    """Queue local days for settling (a day already queued stays queued once)."""
+    hot.mark_days_dirty(conn, sorted(set(days)))
 
 
 class Ingestor:
@@ -90,6 +102,7 @@ class Ingestor:
         self._subjects: dict[tuple[str, str], int] = {}
         self._open: dict[tuple[int, int, str | None], _OpenSpan] = {}
         self._lock = threading.Lock()
+        self._writer = db.held()
 
     def ingest_body(self, body: Any) -> IngestResult:
         """A request body ``{"events": [...]}`` from any client: schema, checks, store."""
@@ -106,7 +119,7 @@ class Ingestor:
             return IngestResult(0, 0)
         with self._lock:
             try:
-                with self._db.write() as conn:
+                with self._writer.transaction() as conn:
                     return self._store(conn, beats)
             except BaseException:
                 # The transaction rolled back: cached span ends may be ahead of the database.
@@ -114,92 +127,72 @@ class Ingestor:
                 self._subjects.clear()
                 raise
 
+    def close(self) -> None:
+        with self._lock:
+            self._writer.close()
+
     def _store(self, conn: Connection, beats: Sequence[tuple[str, Heartbeat]]) -> IngestResult:
-        ids = [event_id for event_id, _ in beats]
-        seen: set[str] = set()
-        for i in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[i : i + _IN_CHUNK]
-            seen.update(
-                conn.execute(
-                    select(SeenEvent.event_id).where(SeenEvent.event_id.in_(chunk))
-                ).scalars()
-            )
-        fresh: list[tuple[str, Heartbeat]] = []
+        new_ids = hot.claim_event_ids(conn, self._device, self._clock(), [i for i, _ in beats])
+        fresh: list[Heartbeat] = []
         for event_id, beat in beats:
-            if event_id not in seen:
-                seen.add(event_id)  # a repeat inside one batch is a duplicate too
-                fresh.append((event_id, beat))
+            if event_id in new_ids:
+                new_ids.discard(event_id)  # a repeat inside one batch is a duplicate too
+                fresh.append(beat)
         if not fresh:
             return IngestResult(0, len(beats))
 
-        received = self._clock()
-        conn.execute(
-            insert(SeenEvent),
-            [{"event_id": i, "device_id": self._device, "received_ms": received} for i, _ in fresh],
-        )
-        subject_ids(conn, self._subjects, ((b.source.value, b.subject) for _, b in fresh))
+        subject_ids(conn, self._subjects, {(b.source.value, b.subject) for b in fresh})
         pulsetime_ms = self._settings().pulsetime_s * 1000
         tz = self._tz()
+        touched: list[_OpenSpan] = []
         days: set[int] = set()
-        for _, beat in sorted(fresh, key=lambda item: item[1].start_ms):
-            self._merge(conn, beat, pulsetime_ms)
-            days.update(days_between(beat.start_ms, beat.end_ms, tz))
-            if beat.source is Source.OUTPUT:
-                days.add(day_of(beat.start_ms, tz))
+        for beat in sorted(fresh, key=lambda b: b.start_ms):
+            touched.append(self._merge(conn, beat, pulsetime_ms))
+            days.add(day_of(beat.start_ms, tz))
+            if beat.end_ms > beat.start_ms:
+                days.add(day_of(beat.end_ms - 1, tz))
+        self._flush(conn, touched)
         mark_dirty(conn, days)
         return IngestResult(len(fresh), len(beats) - len(fresh))
 
-    def _merge(self, conn: Connection, beat: Heartbeat, pulsetime_ms: int) -> None:
+    def _merge(self, conn: Connection, beat: Heartbeat, pulsetime_ms: int) -> _OpenSpan:
+        """Fold ``beat`` into the open span of its key, or open a new one (in memory)."""
         subject_id = self._subjects[(beat.source.value, beat.subject)]
         key = (subject_id, int(beat.flags), beat.detail)
         last = self._open.get(key) or self._load_last(conn, key, beat)
         if last is not None and can_merge(last.span, beat, pulsetime_ms):
-            table = ActivitySpan.__table__
-            conn.execute(
-                update(ActivitySpan)
-                .where(ActivitySpan.id == last.id)
-                .values(
-                    end_ms=case((table.c.end_ms < beat.end_ms, beat.end_ms), else_=table.c.end_ms),
-                    scroll_px=table.c.scroll_px + beat.scroll_px,
-                    scroll_ms=table.c.scroll_ms + beat.scroll_ms,
-                    words=table.c.words + beat.words,
+            last.absorb(beat)
+            return last
+        opened = _OpenSpan(None, to_span(beat, self._device))
+        self._open[key] = opened
+        return opened
+
+    def _flush(self, conn: Connection, touched: list[_OpenSpan]) -> None:
+        """Write this batch's new spans and extensions (relative updates, one executemany)."""
+        unique = list({id(s): s for s in touched}.values())
+        extended: list[tuple[int, int, int, int, int]] = []
+        for s in unique:
+            if s.id is None:
+                span = s.span
+                s.id = hot.insert_span(
+                    conn,
+                    (
+                        self._device,
+                        self._subjects[(span.source.value, span.subject)],
+                        span.start_ms,
+                        span.end_ms,
+                        int(span.flags),
+                        span.scroll_px,
+                        span.scroll_ms,
+                        span.words,
+                        span.detail,
+                    ),
                 )
-            )
-            last.span = Span(
-                beat.source,
-                beat.subject,
-                last.span.start_ms,
-                max(last.span.end_ms, beat.end_ms),
-                beat.flags,
-                detail=beat.detail,
-            )
-            return
-        new_id = conn.execute(
-            insert(ActivitySpan)
-            .values(
-                device_id=self._device,
-                subject_id=subject_id,
-                start_ms=beat.start_ms,
-                end_ms=beat.end_ms,
-                flags=int(beat.flags),
-                scroll_px=beat.scroll_px,
-                scroll_ms=beat.scroll_ms,
-                words=beat.words,
-                detail=beat.detail,
-            )
-            .returning(ActivitySpan.id)
-        ).scalar_one()
-        self._open[key] = _OpenSpan(
-            new_id,
-            Span(
-                beat.source,
-                beat.subject,
-                beat.start_ms,
-                beat.end_ms,
-                beat.flags,
-                detail=beat.detail,
-            ),
-        )
+            elif s.pending_end:
+                extended.append((s.pending_end, s.pending_px, s.pending_ms, s.pending_words, s.id))
+            s.pending_end = s.pending_px = s.pending_ms = s.pending_words = 0
+        if extended:
+            hot.extend_spans(conn, extended)
 
     def _load_last(
         self, conn: Connection, key: tuple[int, int, str | None], beat: Heartbeat
@@ -221,7 +214,13 @@ class Ingestor:
         ).first()
         if row is None:
             return None
-        return _OpenSpan(
-            row.id,
-            Span(beat.source, beat.subject, row.start_ms, row.end_ms, beat.flags, detail=detail),
+        span = Span(
+            beat.source,
+            beat.subject,
+            row.start_ms,
+            row.end_ms,
+            beat.flags,
+            detail=detail,
+            device=self._device,
         )
+        return _OpenSpan(row.id, span)

@@ -50,7 +50,10 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # On the driver connection directly: this runs once per transaction, often.
+        driver = conn.connection.driver_connection
+        assert driver is not None  # a live connection always has its driver connection
+        driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _alembic_config(url: str) -> AlembicConfig:
@@ -118,8 +121,41 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def held(self) -> HeldConnection:
+        """A connection kept open for one hot, serialised writer (see HeldConnection)."""
+        return HeldConnection(self.engine)
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+class HeldConnection:
+    """One connection kept checked out for a writer that commits very often (ingestion).
+
+    Saves the pool check-out and check-in on every request. The owner serialises
+    its use; after any error the connection is closed and a fresh one is opened
+    for the next transaction, so a broken connection is never reused.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        if self._conn is None:
+            self._conn = self._engine.connect().execution_options(immediate=True)
+        try:
+            with self._conn.begin():
+                yield self._conn
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 def open_database(url: str) -> Database:
