@@ -1,4 +1,4 @@
-"""The layers stay apart: the core, the store and the config never import Qt or Flask.
+"""The layers stay apart: core, store, config and services never import Qt or Flask.
 
 Checked twice: statically (every import statement in the source) and at run time
 (importing every module of those packages leaves no GUI or web framework loaded).
@@ -20,6 +20,8 @@ FORBIDDEN = {
     "core": ("PySide6", "flask", "waitress", "sqlalchemy", "alembic"),
     "store": ("PySide6", "flask", "waitress"),
     "config": ("PySide6", "flask", "waitress", "sqlalchemy"),
+    # Every surface calls the services; only api/ and app.py may know about HTTP.
+    "services": ("PySide6", "flask", "waitress", "werkzeug"),
 }
 
 

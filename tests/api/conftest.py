@@ -67,8 +67,13 @@ def auth(token: str) -> dict[str, str]:
 CHROME_ORIGIN = chrome_extension_origin()
 
 
-def make_event(minutes_ago: float = 5, subject: str = "code", source: str = "app",
-               duration: float = 60, **signals: Any) -> dict[str, Any]:
+def make_event(
+    minutes_ago: float = 5,
+    subject: str = "code",
+    source: str = "app",
+    duration: float = 60,
+    **signals: Any,
+) -> dict[str, Any]:
     """An event in the wire shape, relative to the test clock (2026-11-26 14:00 UTC)."""
     start = datetime(2026, 11, 26, 14, 0, tzinfo=UTC) - timedelta(minutes=minutes_ago)
     event: dict[str, Any] = {

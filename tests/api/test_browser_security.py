@@ -25,11 +25,12 @@ server or a bad payload.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,9 @@ from sqlalchemy import text
 
 from tests.api.conftest import CHROME_ORIGIN, Live, make_event
 
-pytestmark = pytest.mark.skipif(
-    not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"
 )
 
 CHROMIUM_ARGS = [
@@ -139,13 +141,14 @@ class Arrival:
     status: int
     allow_origin: str | None
     error: str | None
+    body: bytes = field(repr=False)
 
     def __str__(self) -> str:
         auth = " +Authorization" if self.authorization else ""
         return (
             f"{self.method} {self.path} Origin={self.origin} Host={self.host} "
-            f"CT={self.content_type or '-'}{auth} -> {self.status} {self.error or ''} "
-            f"ACAO={self.allow_origin}"
+            f"CT={self.content_type or '-'}{auth} body={len(self.body)}B "
+            f"-> {self.status} {self.error or ''} ACAO={self.allow_origin}"
         )
 
 
@@ -159,6 +162,10 @@ class ServerLog:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         seen: dict[str, Any] = {}
+        # Keep a copy of the body (the guard refuses before reading it) and hand it on.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        request_body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(request_body)
 
         def recording_start_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             seen["status"] = int(status.split()[0])
@@ -188,6 +195,7 @@ class ServerLog:
             status=seen["status"],
             allow_origin=seen["headers"].get("Access-Control-Allow-Origin"),
             error=error,
+            body=request_body,
         )
         with self._lock:
             self._arrivals.append(arrival)
@@ -254,13 +262,11 @@ def playwright() -> Iterator[Playwright]:
 def chromium(playwright: Playwright, live: Live) -> Iterator[Browser]:
     """A fresh headless Chromium per test, closed *before* ``live`` stops the endpoint.
 
-    Chromium keeps idle keep-alive connections to the endpoint; while one is open,
-    ``ApiServer.stop()`` waits out its whole timeout and leaves the accepted socket
-    unclosed (a ResourceWarning). Depending on ``live`` orders the teardown so the
-    browser, and with it every connection, is gone first.
+    Depending on ``live`` orders the teardown: the browser, and with it its idle
+    keep-alive connections to the endpoint, is gone before the server stops.
     """
     browser = playwright.chromium.launch(
-        executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )
     yield browser
     browser.close()
@@ -293,9 +299,14 @@ def counts(live: Live) -> dict[str, int]:
         }
 
 
+def arrived(origin: str, method: str, path: str, log: list[Arrival]) -> list[Arrival]:
+    return [a for a in log if (a.origin, a.method, a.path) == (origin, method, path)]
+
+
 # --------------------------------------------------------------------- tests
 
 
+@needs_chromium
 @pytest.mark.parametrize("attacker_host", ["127.0.0.1", "localhost"])
 def test_a_page_on_another_local_origin_writes_nothing(
     live: Live,
@@ -340,13 +351,49 @@ def test_a_page_on_another_local_origin_writes_nothing(
     finally:
         context.close()
 
-    by_name = {o["name"]: o for o in outcomes}
+    # no-cors + cors-simple + form = 3 event POSTs; wait until all have been answered.
+    server_log.wait_for(lambda log: len(arrived(attacker, "POST", "/api/v1/events", log)) >= 3)
+    log = server_log.arrivals()
     print(f"\nattacker {attacker}, endpoint {live.base}")
     for outcome in outcomes:
         print("  page saw:", outcome)
     print("  form post:", form)
+    print("  server saw:")
+    for arrival in log:
+        print("   ", arrival)
 
-    # What the page saw: preflighted and CORS requests fail, no-cors ones are opaque.
+    # 1. Nothing was written: no events, spans, ledger entries, purchases or new tokens.
+    assert counts(live) == {**dict.fromkeys(WRITE_TABLES, 0), "api_tokens": 1}
+
+    # 2. The simple requests did reach the server, with payloads that would otherwise be
+    #    accepted, and were refused there for their origin; the preflights were refused too.
+    seen = [a for a in log if a.origin == attacker]
+    assert seen, "nothing from the page reached the server, so the test proves nothing"
+    event_posts = arrived(attacker, "POST", "/api/v1/events", log)
+    assert len(event_posts) == 3
+    for arrival in event_posts:
+        assert arrival.content_type.split(";")[0] == "text/plain", arrival
+        body = json.loads(arrival.body)  # the form's text/plain body is valid JSON too
+        assert set(body) == {"events"} and body["events"], arrival.body
+    [pair_post] = arrived(attacker, "POST", "/api/v1/pair", log)
+    assert json.loads(pair_post.body)["code"] == code
+    [allowance_post] = arrived(attacker, "POST", "/api/v1/allowances", log)
+    assert json.loads(allowance_post.body) == ALLOWANCE
+    assert arrived(attacker, "OPTIONS", "/api/v1/events", log), "JSON fetches not preflighted"
+    assert arrived(attacker, "OPTIONS", "/api/v1/summary", log), "token GET not preflighted"
+    assert not arrived(attacker, "GET", "/api/v1/summary", log), "the preflight must stop it"
+    for arrival in seen:
+        assert arrival.host == f"127.0.0.1:{live.server.port}", arrival
+        assert arrival.status == 403 and arrival.error == "origin_not_allowed", arrival
+        assert arrival.allow_origin is None, arrival
+        # A request carrying the token can only follow an allowed preflight.
+        assert not (arrival.authorization and arrival.method != "OPTIONS"), arrival
+    # Everything else the server saw was the test's own pairing (no Origin).
+    others = [(a.method, a.path, a.origin, a.status) for a in log if a.origin != attacker]
+    assert others == [("POST", "/api/v1/pair", None, 201)]
+
+    # 3. What the page saw: CORS requests fail outright, no-cors ones are opaque.
+    by_name = {o["name"]: o for o in outcomes}
     for name in (
         "cors-json-with-token",
         "cors-json-without-token",
@@ -359,45 +406,9 @@ def test_a_page_on_another_local_origin_writes_nothing(
         assert by_name[name]["outcome"] == "resolved", by_name[name]
         assert by_name[name]["type"] == "opaque", by_name[name]
         assert by_name[name]["status"] == 0 and by_name[name]["body"] == "", by_name[name]
+    assert form == "loaded"
 
-    # What reached the server: the simple requests did, and were refused for their origin.
-    def from_page(arrivals: list[Arrival]) -> list[Arrival]:
-        return [a for a in arrivals if a.origin == attacker]
-
-    def arrived(method: str, path: str, arrivals: list[Arrival]) -> list[Arrival]:
-        return [a for a in from_page(arrivals) if (a.method, a.path) == (method, path)]
-
-    # no-cors + cors-simple + form = 3 event POSTs
-    server_log.wait_for(lambda log: len(arrived("POST", "/api/v1/events", log)) >= 3)
-    log = server_log.arrivals()
-    print("  server saw:")
-    for arrival in log:
-        print("   ", arrival)
-
-    seen = from_page(log)
-    assert seen, "nothing from the page reached the server, so the test proves nothing"
-    event_posts = arrived("POST", "/api/v1/events", log)
-    assert len(event_posts) == 3
-    assert {a.content_type.split(";")[0] for a in event_posts} == {"text/plain"}
-    assert len(arrived("POST", "/api/v1/pair", log)) == 1
-    assert len(arrived("POST", "/api/v1/allowances", log)) == 1
-    assert arrived("OPTIONS", "/api/v1/events", log), "the JSON fetches were not preflighted"
-    assert arrived("OPTIONS", "/api/v1/summary", log), "the token GET was not preflighted"
-    assert not arrived("GET", "/api/v1/summary", log), "the preflight should have stopped it"
-    for arrival in seen:
-        assert arrival.host == f"127.0.0.1:{live.server.port}", arrival
-        assert arrival.status == 403 and arrival.error == "origin_not_allowed", arrival
-        assert arrival.allow_origin is None, arrival
-        # A request carrying the token only exists after an allowed preflight.
-        assert not (arrival.authorization and arrival.method != "OPTIONS"), arrival
-    # Every request the server saw was either the page's or the test's own pairing.
-    others = [a for a in log if a.origin != attacker]
-    assert [(a.method, a.path, a.origin, a.status) for a in others] == [
-        ("POST", "/api/v1/pair", None, 201)
-    ]
-
-    # Nothing was written, and the pairing code is still good.
-    assert counts(live) == {**dict.fromkeys(WRITE_TABLES, 0), "api_tokens": 1}
+    # 4. The pairing code the page sent is still unused: the user can pair with it now.
     response = live.session.post(live.url("/api/v1/pair"), json={"code": code, "client": "later"})
     assert response.status_code == 201, response.text
     assert counts(live)["api_tokens"] == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from human_pretraining.cli import main
@@ -14,7 +15,9 @@ from tests.conftest import FakeClock
 
 
 def test_pair_post_and_see_it_in_status(live: Live, auth: dict[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
-    events = [make_event(minutes_ago=30 - i, subject="docs.python.org", source="web") for i in range(20)]
+    events = [
+        make_event(minutes_ago=30 - i, subject="docs.python.org", source="web") for i in range(20)
+    ]
     response = live.session.post(live.url("/api/v1/events"), json={"events": events}, headers=auth)
     assert response.json() == {"accepted": 20, "duplicates": 0}
     again = live.session.post(live.url("/api/v1/events"), json={"events": events}, headers=auth)
@@ -49,7 +52,11 @@ def test_verdicts_follow_the_rules(live: Live, auth: dict[str, str]) -> None:
         "allowance_remaining_s": 0,
     }
     docs = verdict(live, auth, "https://docs.python.org/3/library/")
-    assert (docs["verdict"], docs["category"], docs["subject"]) == ("allow", "learning", "docs.python.org")
+    assert (docs["verdict"], docs["category"], docs["subject"]) == (
+        "allow",
+        "learning",
+        "docs.python.org",
+    )
     unknown = verdict(live, auth, "https://example.org/page")
     assert (unknown["verdict"], unknown["rule"], unknown["category"]) == ("allow", None, "neutral")
 
@@ -64,7 +71,8 @@ def test_buying_an_allowance_debits_and_opens_the_site_for_exactly_its_time(
     live: Live, auth: dict[str, str], clock: FakeClock
 ) -> None:
     refused = live.session.post(
-        live.url("/api/v1/allowances"), json={"site": "https://www.tiktok.com/@x", "minutes": 10},
+        live.url("/api/v1/allowances"),
+        json={"site": "https://www.tiktok.com/@x", "minutes": 10},
         headers=auth,
     )
     assert refused.status_code == 402
@@ -75,7 +83,8 @@ def test_buying_an_allowance_debits_and_opens_the_site_for_exactly_its_time(
     live.app.economy.complete_task("Explain something to someone")  # +30
     live.app.economy.complete_task("Read a chapter")  # +20
     bought = live.session.post(
-        live.url("/api/v1/allowances"), json={"site": "https://www.tiktok.com/@x", "minutes": 10},
+        live.url("/api/v1/allowances"),
+        json={"site": "https://www.tiktok.com/@x", "minutes": 10},
         headers=auth,
     )
     assert bought.status_code == 201, bought.text
@@ -92,7 +101,8 @@ def test_the_shop_reward_is_used_when_it_matches(live: Live, auth: dict[str, str
     for task in ("Explain something to someone", "Read a chapter", "30 min exercise"):
         live.app.economy.complete_task(task)
     bought = live.session.post(
-        live.url("/api/v1/allowances"), json={"site": "https://www.youtube.com/watch?v=1", "minutes": 30},
+        live.url("/api/v1/allowances"),
+        json={"site": "https://www.youtube.com/watch?v=1", "minutes": 30},
         headers=auth,
     ).json()
     assert bought["reward"] == "30 min of YouTube" and bought["cost"] == 50
@@ -107,16 +117,22 @@ def test_a_free_site_needs_no_allowance(live: Live, auth: dict[str, str]) -> Non
 
 def test_deep_debt_blocks_every_distraction_site(live: Live, auth: dict[str, str]) -> None:
     debt = live.app.config().settings.debt_limit // 4000 + 1  # minutes of shorts at -4/min
-    events = [make_event(minutes_ago=600 - i, subject="youtube.com/shorts", source="web")
-              for i in range(debt)]
+    events = [
+        make_event(minutes_ago=600 - i, subject="youtube.com/shorts", source="web")
+        for i in range(debt)
+    ]
     for i in range(0, len(events), 500):
-        live.session.post(live.url("/api/v1/events"), json={"events": events[i : i + 500]}, headers=auth)
+        live.session.post(
+            live.url("/api/v1/events"), json={"events": events[i : i + 500]}, headers=auth
+        )
     live.app.settler.settle()
     assert verdict(live, auth, "https://reddit.com/")["verdict"] == "block"
     assert verdict(live, auth, "https://docs.python.org/")["verdict"] == "allow"
 
 
-def test_tokens_list_and_revoke_from_the_cli(live: Live, auth: dict[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_tokens_list_and_revoke_from_the_cli(
+    live: Live, auth: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["tokens", "list"]) == 0
     listing = capsys.readouterr().out
     assert "test-client" in listing and "active" in listing

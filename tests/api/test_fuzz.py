@@ -11,9 +11,12 @@ test app whose clock stands still at 2026-11-26 14:00 UTC.
   exactly as many ids as the server reported accepted.
 * ``test_valid_batches_are_accepted_exactly_once`` generates valid batches near the
   clock by hand: each is accepted, and re-sending it changes nothing.
+* ``test_ingestion_window_edges`` probes both ends of the 30-day/5-minute window
+  to the millisecond.
 * ``test_start_spellings`` pins the RFC 3339 corner cases a fuzzer rarely hits.
 * ``test_unpaired_surrogates_are_not_a_server_error`` sends strings that are valid
-  JSON but not valid Unicode text, which schemathesis never generates.
+  JSON but not valid Unicode text, which schemathesis does not generate (its text
+  is always UTF-8-encodable).
 * ``test_undeclared_methods_get_405_with_allow`` is the ``unsupported_method``
   check, kept out of ``test_contract`` so that one finding cannot hide the others.
 * ``test_host_and_origin_are_enforced`` fuzzes the DNS-rebinding and cross-origin
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -103,7 +105,8 @@ def load_contract() -> dict[str, Any]:
             assert f"{name}_{definition}" not in components
             components[f"{name}_{definition}"] = _rewrite_refs(body, mapping)
         components[name] = _rewrite_refs(loaded, mapping)
-    left = [ref for ref in _refs(contract) if ref.removeprefix("#/components/schemas/") not in components]
+    prefix = "#/components/schemas/"
+    left = [ref for ref in _refs(contract) if ref.removeprefix(prefix) not in components]
     assert not left, f"$refs that do not resolve inside the document: {left}"
     return contract
 
@@ -115,6 +118,12 @@ CONFIG = schemathesis.Config.from_dict(
             "max-examples": 100,  # per operation, fuzzing phase (examples/coverage come on top)
             "deterministic": True,
             "database": "none",
+            # Unknown query parameters are ignored, as HTTP APIs usually do, and the contract
+            # does not forbid them: an extra one does not make a request invalid.
+            "allow-extra-parameters": False,
+            # The token comes from pairing and is sent by the test on every call, so a
+            # generated (or missing) Authorization header says nothing about the request.
+            "with-security-parameters": False,
         },
         "checks": {
             # A real finding (405 answers lack the Allow header RFC 9110 requires); it is
@@ -139,9 +148,7 @@ CONFIG = schemathesis.Config.from_dict(
                 # 402: the balance is zero; 409: a free site; 422: the site is no URL or domain.
                 "include-operation-id": "buyAllowance",
                 "checks": {
-                    "positive_data_acceptance": {
-                        "expected-statuses": ["201", "402", "409", "422"]
-                    }
+                    "positive_data_acceptance": {"expected-statuses": ["201", "402", "409", "422"]}
                 },
             },
         ],
@@ -215,10 +222,13 @@ def start_ending(duration_ms: int, ended_ago_ms: st.SearchStrategy[int]) -> st.S
     )
 
 
-# Mostly inside the window, but also across both of its ends, so both refusals get exercised.
+# Mostly inside the window, but also around both of its ends, so both refusals get exercised
+# and a window that grew by a minute would get an event accepted that the oracle refuses.
 ENDED_AGO_MS = st.one_of(
     st.integers(0, DAY_MS),
     st.integers(-MAX_SKEW_MS - HOUR_MS, MAX_AGE_MS + HOUR_MS),
+    st.integers(-MAX_SKEW_MS - 2 * SECOND_MS, -MAX_SKEW_MS + 2 * SECOND_MS),
+    st.integers(MAX_AGE_MS - 2 * HOUR_MS, MAX_AGE_MS),
 )
 
 
@@ -292,7 +302,7 @@ def valid_events(draw: st.DrawFn) -> dict[str, Any]:
         "start": draw(start_ending(duration_ms, st.just(end_ago_ms))),
         "duration": duration_ms / 1000,
     }
-    signals = draw(
+    signals: dict[str, Any] = draw(
         st.fixed_dictionaries(
             {},
             optional={
@@ -385,6 +395,38 @@ def test_valid_batches_are_accepted_exactly_once(live: Live, auth: dict[str, str
     assert stored_event_ids(live) == len(seen)
 
 
+def test_ingestion_window_edges(live: Live, auth: dict[str, str]) -> None:
+    """To the millisecond: a start 30 days back is accepted, one millisecond earlier is
+    not; an end 5 minutes ahead of the clock is accepted, one millisecond later is not."""
+
+    @FUZZ_SETTINGS
+    @given(
+        edge=st.sampled_from(["old", "future"]),
+        shift_ms=st.integers(-2 * SECOND_MS, 2 * SECOND_MS),
+        duration_ms=st.integers(0, 3600 * SECOND_MS),
+        offset_minutes=st.integers(-(23 * 60 + 59), 23 * 60 + 59),
+    )
+    @example(edge="old", shift_ms=0, duration_ms=0, offset_minutes=0)
+    @example(edge="old", shift_ms=-1, duration_ms=0, offset_minutes=0)
+    @example(edge="future", shift_ms=0, duration_ms=60_000, offset_minutes=0)
+    @example(edge="future", shift_ms=1, duration_ms=60_000, offset_minutes=0)
+    def post_one(edge: str, shift_ms: int, duration_ms: int, offset_minutes: int) -> None:
+        if edge == "old":
+            start = NOW_MS - MAX_AGE_MS + shift_ms
+        else:  # the end is shifted around the clock plus the allowed skew
+            start = NOW_MS + MAX_SKEW_MS + shift_ms - duration_ms
+        event = make_event()
+        event["start"] = rfc3339(start, offset_minutes, millis=True)
+        event["duration"] = duration_ms / 1000
+        inside = start >= NOW_MS - MAX_AGE_MS and start + duration_ms <= NOW_MS + MAX_SKEW_MS
+        response = live.session.post(
+            live.url("/api/v1/events"), json={"events": [event]}, headers=auth
+        )
+        assert response.status_code == (200 if inside else 422), f"{event} -> {response.text}"
+
+    post_one()
+
+
 # --- 3. RFC 3339 corner cases -------------------------------------------------------------------
 
 
@@ -420,6 +462,9 @@ SURROGATE = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
 UNPAIRED = st.builds("{}{}{}".format, st.text(max_size=4), SURROGATE, st.text(max_size=4))
 
 
+NOT_IN_HOST = str.maketrans("", "", "/?#\\")
+
+
 def _event_with(subject: str = "code", source: str = "app", **detail: str) -> dict[str, Any]:
     event = make_event(subject=subject, source=source)
     if detail:
@@ -430,7 +475,11 @@ def _event_with(subject: str = "code", source: str = "app", **detail: str) -> di
 BODIES: dict[str, tuple[str, Callable[[Live, str], Any]]] = {
     "app-subject": ("/api/v1/events", lambda live, text: _event_with(text)),
     "output-subject": ("/api/v1/events", lambda live, text: _event_with(text, "output")),
-    "web-subject": ("/api/v1/events", lambda live, text: _event_with(text + ".com", "web")),
+    "web-domain": (  # the host part only: no character that would start a path
+        "/api/v1/events",
+        lambda live, text: _event_with(text.translate(NOT_IN_HOST) + ".com", "web"),
+    ),
+    "web-path": ("/api/v1/events", lambda live, text: _event_with("a.com/" + text, "web")),
     "detail-title": ("/api/v1/events", lambda live, text: _event_with(title=text)),
     "pair-client": (
         "/api/v1/pair",
@@ -470,10 +519,8 @@ def test_undeclared_methods_get_405_with_allow(live: Live, auth: dict[str, str])
             response = live.session.request(method, live.url(path), json={}, headers=auth)
             allow = {m.strip().upper() for m in response.headers.get("Allow", "").split(",")}
             if response.status_code != 405 or not declared <= allow:
-                problems.append(
-                    f"{method} {path} -> {response.status_code}, "
-                    f"Allow: {response.headers.get('Allow')!r} (want 405 listing {sorted(declared)})"
-                )
+                got = f"{response.status_code}, Allow: {response.headers.get('Allow')!r}"
+                problems.append(f"{method} {path} -> {got} (want 405 listing {sorted(declared)})")
     assert not problems, "\n".join(problems)
 
 
@@ -483,6 +530,7 @@ def test_undeclared_methods_get_405_with_allow(live: Live, auth: dict[str, str])
 # leading white space (requests refuses it; trailing white space is stripped by the server).
 HEADER_TEXT = st.text(st.characters(codec="latin-1", exclude_categories=("Cc", "Cs")), max_size=40)
 HEADER_TEXT = HEADER_TEXT.map(str.lstrip)
+HOST_TEXT = st.text("abz019.-:", max_size=5)
 
 
 def test_host_and_origin_are_enforced(live: Live, token: str) -> None:
@@ -494,6 +542,10 @@ def test_host_and_origin_are_enforced(live: Live, token: str) -> None:
         f"evil.com:{port}",
         f"127.0.0.1:{port}:{port}",
         f"127.0.0.1:{port + 1}",
+        f"127.0.0.1:{port}0",
+        f"localhost.evil.com:{port}",
+        f"evil.localhost:{port}",
+        f"127.0.0.1.evil.com:{port}",
         f"127.0.0.1:0{port}",
         f"127.0.0.1:{port}/",
         f"user@127.0.0.1:{port}",
@@ -522,30 +574,14 @@ def test_host_and_origin_are_enforced(live: Live, token: str) -> None:
         f"http://localhost:{port}",
         "https://evil.com",
     ]
-    hosts = st.one_of(
-        st.sampled_from(loopback + tricky_hosts),
-        HEADER_TEXT,
-        st.builds("{}{}{}".format, HEADER_TEXT, st.sampled_from(loopback), HEADER_TEXT),
-    )
-    origins = st.one_of(
-        st.none(),
-        st.sampled_from(tricky_origins),
-        HEADER_TEXT,
-        st.builds("{}{}".format, st.just(CHROME_ORIGIN), HEADER_TEXT),
-    )
-    endpoints = st.sampled_from(["GET /api/v1/health", "GET /api/v1/summary", EVENTS])
     posted = 0
 
-    @FUZZ_SETTINGS
-    @given(host=hosts, origin=origins, endpoint=endpoints)
-    # The positive controls: without them a server refusing everything would pass.
-    @example(host=f"127.0.0.1:{port}", origin=None, endpoint=EVENTS)
-    @example(host=f"localhost:{port}", origin=CHROME_ORIGIN, endpoint=EVENTS)
-    @example(host=f"[::1]:{port}", origin=None, endpoint="GET /api/v1/summary")
-    def probe(host: str, origin: str | None, endpoint: str) -> None:
+    def check(host: str, origin: str | None, endpoint: str) -> None:
         nonlocal posted
         method, path = endpoint.split(" ")
-        headers = {"Host": host, "Origin": origin, "Authorization": f"Bearer {token}"}
+        headers = {"Host": host, "Authorization": f"Bearer {token}"}
+        if origin is not None:
+            headers["Origin"] = origin
         body = {"events": [make_event()]} if method == "POST" else None
         response = requests.request(
             method, live.url(path), json=body, headers=headers, timeout=10, allow_redirects=False
@@ -560,6 +596,37 @@ def test_host_and_origin_are_enforced(live: Live, token: str) -> None:
         assert got_2xx == allowed, (
             f"{endpoint} Host={host!r} Origin={origin!r} -> {response.status_code} {response.text}"
         )
+
+    # Every hand-picked value once, each alone in an otherwise good request; the first
+    # rows are the positive controls (a server refusing everything would fail them).
+    for host in loopback + tricky_hosts:
+        check(host, None, EVENTS)
+    for origin in tricky_origins:
+        check(loopback[0], origin, EVENTS)
+
+    # Then random combinations, on an open endpoint, an authenticated read and a write.
+    loopback_names = st.sampled_from(loopback)
+    hosts = st.one_of(
+        st.sampled_from(loopback + tricky_hosts),
+        HEADER_TEXT,
+        st.builds("{}{}{}".format, HEADER_TEXT, loopback_names, HEADER_TEXT),
+        # Junk that is still a well-formed host[:port], so that it gets past werkzeug's
+        # syntax check and reaches the guard's own comparison.
+        st.builds("{}{}".format, HOST_TEXT, loopback_names),
+        st.builds("{}{}".format, loopback_names, HOST_TEXT),
+    )
+    origins = st.one_of(
+        st.none(),
+        st.sampled_from(tricky_origins),
+        HEADER_TEXT,
+        st.builds("{}{}".format, st.just(CHROME_ORIGIN), HEADER_TEXT),
+    )
+    endpoints = st.sampled_from(["GET /api/v1/health", "GET /api/v1/summary", EVENTS])
+
+    @settings(FUZZ_SETTINGS, max_examples=200)  # one cheap request each
+    @given(host=hosts, origin=origins, endpoint=endpoints)
+    def probe(host: str, origin: str | None, endpoint: str) -> None:
+        check(host, origin, endpoint)
 
     probe()
     assert stored_event_ids(live) == posted, "a refused request stored events"

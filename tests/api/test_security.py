@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from human_pretraining.services.context import App
 from human_pretraining.store.models import ActivitySpan, ApiToken, Purchase, SeenEvent
 from tests.api.conftest import CHROME_ORIGIN, Live, make_event
+from tests.conftest import FakeClock
 
 
 def stored(app: App) -> tuple[int, int, int]:
@@ -62,8 +64,15 @@ def test_a_revoked_token_stops_working(live: Live, auth: dict[str, str]) -> None
 
 @pytest.mark.parametrize(
     "host",
-    ["evil.com", "evil.com:{port}", "127.0.0.1", "127.0.0.1:1", "localhost.evil.com:{port}",
-     "127.0.0.1:{port}.evil.com", "192.168.1.10:{port}"],
+    [
+        "evil.com",
+        "evil.com:{port}",
+        "127.0.0.1",
+        "127.0.0.1:1",
+        "localhost.evil.com:{port}",
+        "127.0.0.1:{port}.evil.com",
+        "192.168.1.10:{port}",
+    ],
 )
 def test_dns_rebinding_hosts_are_refused(live: Live, auth: dict[str, str], host: str) -> None:
     headers = {**auth, "Host": host.format(port=live.server.port)}
@@ -80,14 +89,21 @@ def test_loopback_hosts_are_accepted(live: Live, auth: dict[str, str], host: str
 
 @pytest.mark.parametrize(
     "origin",
-    ["https://evil.com", "http://127.0.0.1:8000", "null", "chrome-extension://abcdefghijklmnop",
-     "moz-extension://0f1e2d3c-unknown"],
+    [
+        "https://evil.com",
+        "http://127.0.0.1:8000",
+        "null",
+        "chrome-extension://abcdefghijklmnop",
+        "moz-extension://0f1e2d3c-unknown",
+    ],
 )
 def test_foreign_origins_are_refused_even_with_a_token(
     live: Live, auth: dict[str, str], origin: str
 ) -> None:
     response = live.session.post(
-        live.url("/api/v1/events"), json={"events": [make_event()]}, headers={**auth, "Origin": origin}
+        live.url("/api/v1/events"),
+        json={"events": [make_event()]},
+        headers={**auth, "Origin": origin},
     )
     assert response.status_code == 403
     assert "Access-Control-Allow-Origin" not in response.headers
@@ -97,8 +113,11 @@ def test_foreign_origins_are_refused_even_with_a_token(
 def test_preflight_from_a_foreign_origin_gets_no_cors_headers(live: Live) -> None:
     response = live.session.options(
         live.url("/api/v1/events"),
-        headers={"Origin": "https://evil.com", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization, content-type"},
+        headers={
+            "Origin": "https://evil.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
     )
     assert response.status_code == 403
     assert "Access-Control-Allow-Origin" not in response.headers
@@ -115,7 +134,8 @@ def test_the_extension_origin_gets_cors_headers_never_a_wildcard(
     assert preflight.headers["Access-Control-Allow-Origin"] == CHROME_ORIGIN
     assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
     response = live.session.post(
-        live.url("/api/v1/events"), json={"events": [make_event()]},
+        live.url("/api/v1/events"),
+        json={"events": [make_event()]},
         headers={**auth, "Origin": CHROME_ORIGIN},
     )
     assert response.status_code == 200
@@ -152,14 +172,16 @@ def test_body_limit_is_413(live: Live, auth: dict[str, str]) -> None:
 
 
 def test_a_chunked_body_over_the_limit_is_refused(live: Live, auth: dict[str, str]) -> None:
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         yield b'{"events": ['
         for _ in range(3000):
             yield json.dumps(make_event(subject="y" * 400)).encode() + b","
         yield json.dumps(make_event()).encode() + b"]}"
 
     response = live.session.post(
-        live.url("/api/v1/events"), data=chunks(), headers={**auth, "Content-Type": "application/json"}
+        live.url("/api/v1/events"),
+        data=chunks(),
+        headers={**auth, "Content-Type": "application/json"},
     )
     assert response.status_code == 413
     assert stored(live.app) == (0, 0, 0)
@@ -167,7 +189,9 @@ def test_a_chunked_body_over_the_limit_is_refused(live: Live, auth: dict[str, st
 
 def test_malformed_json_is_400(live: Live, auth: dict[str, str]) -> None:
     response = live.session.post(
-        live.url("/api/v1/events"), data="{not json", headers={**auth, "Content-Type": "application/json"}
+        live.url("/api/v1/events"),
+        data="{not json",
+        headers={**auth, "Content-Type": "application/json"},
     )
     assert response.status_code == 400
     assert response.json()["error"] == "bad_request"
@@ -211,13 +235,15 @@ def test_pairing_codes_are_single_use_and_throttled(live: Live) -> None:
     again = live.session.post(live.url("/api/v1/pair"), json={"code": code, "client": "b"})
     assert (first.status_code, again.status_code) == (201, 403)
     statuses = [
-        live.session.post(live.url("/api/v1/pair"), json={"code": "WRONG-0000", "client": "x"}).status_code
+        live.session.post(
+            live.url("/api/v1/pair"), json={"code": "WRONG-0000", "client": "x"}
+        ).status_code
         for _ in range(6)
     ]
     assert statuses[-1] == 429
 
 
-def test_pairing_codes_expire(live: Live, clock) -> None:  # type: ignore[no-untyped-def]
+def test_pairing_codes_expire(live: Live, clock: FakeClock) -> None:
     code = live.app.pairing.new_code().code
     clock.advance(6 * 60)
     response = live.session.post(live.url("/api/v1/pair"), json={"code": code, "client": "late"})

@@ -32,8 +32,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SUBJECTS = [("app", "code"), ("web", "docs.python.org"), ("web", "youtube.com/shorts"),
-            ("app", "slack"), ("web", "github.com"), ("app", "firefox")]
+SUBJECTS = [
+    ("app", "code"),
+    ("web", "docs.python.org"),
+    ("web", "youtube.com/shorts"),
+    ("app", "slack"),
+    ("web", "github.com"),
+    ("app", "firefox"),
+]
 
 
 def free_port() -> int:
@@ -49,8 +55,11 @@ def heartbeats(start: datetime) -> Iterator[dict[str, Any]]:
     while True:
         source, subject = SUBJECTS[(n // 30) % len(SUBJECTS)]
         event: dict[str, Any] = {
-            "id": str(uuid.uuid4()), "source": source, "subject": subject,
-            "start": moment.isoformat().replace("+00:00", "Z"), "duration": 10,
+            "id": str(uuid.uuid4()),
+            "source": source,
+            "subject": subject,
+            "start": moment.isoformat().replace("+00:00", "Z"),
+            "duration": 10,
         }
         if subject.startswith("youtube"):
             event["signals"] = {"scroll_px": 800, "scroll_s": 4.5}
@@ -59,7 +68,9 @@ def heartbeats(start: datetime) -> Iterator[dict[str, Any]]:
         n += 1
 
 
-def post(conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+def post(
+    conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]
+) -> dict[str, Any]:
     conn.request("POST", path, body=body, headers=headers)
     response = conn.getresponse()
     data = response.read()
@@ -84,8 +95,13 @@ def main() -> None:
     env = {**os.environ, "HUMAN_PRETRAINING_HOME": str(home)}
     exe = str(Path(sys.executable).parent / "human-pretraining")
     port = free_port()
-    server = subprocess.Popen([exe, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [exe, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -96,24 +112,36 @@ def main() -> None:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the server did not start") from None
                 time.sleep(0.05)
-        code = subprocess.run([exe, "pair"], env=env, capture_output=True, text=True,
-                              check=True).stdout.strip().splitlines()[-1]
+        code = (
+            subprocess.run([exe, "pair"], env=env, capture_output=True, text=True, check=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         conn = http.client.HTTPConnection("127.0.0.1", port)
         json_headers = {"Content-Type": "application/json", "Host": f"127.0.0.1:{port}"}
-        token = post(conn, "/api/v1/pair", json.dumps({"code": code, "client": "bench"}).encode(),
-                     json_headers)["token"]
+        token = post(
+            conn,
+            "/api/v1/pair",
+            json.dumps({"code": code, "client": "bench"}).encode(),
+            json_headers,
+        )["token"]
         headers = {**json_headers, "Authorization": f"Bearer {token}"}
         beats = heartbeats(datetime.now(UTC) - timedelta(days=20))
         acked = 0
 
         # Warm-up (connection, caches, first statements).
         for _ in range(20):
-            acked += post(conn, "/api/v1/events",
-                          json.dumps({"events": [next(beats) for _ in range(100)]}).encode(),
-                          headers)["accepted"]
+            acked += post(
+                conn,
+                "/api/v1/events",
+                json.dumps({"events": [next(beats) for _ in range(100)]}).encode(),
+                headers,
+            )["accepted"]
 
-        bodies = [json.dumps({"events": [next(beats) for _ in range(100)]}).encode()
-                  for _ in range(args.batches)]
+        bodies = [
+            json.dumps({"events": [next(beats) for _ in range(100)]}).encode()
+            for _ in range(args.batches)
+        ]
         batch_times: list[float] = []
         t0 = time.perf_counter()
         for body in bodies:
@@ -142,18 +170,20 @@ def main() -> None:
     singles_per_s = args.singles / single_s
     p50 = statistics.median(single_times) * 1000
     p99 = percentile(single_times, 0.99) * 1000
-    print("Human Pretraining ingestion benchmark — one keep-alive connection, server in its own process")
-    print(f"  {'measure':<40} {'value':>16}  {'target':>12}")
-    print(f"  {'batches of 100: events/s':<40} {events_per_s:>16,.0f}  {'>= 50,000':>12}  "
-          f"{'ok' if events_per_s >= 50_000 else 'MISSED'}")
-    print(f"  {'batches of 100: p50 / p99 per batch':<40} "
-          f"{statistics.median(batch_times) * 1000:>7.2f} / {percentile(batch_times, 0.99) * 1000:.2f} ms")
-    print(f"  {'single events: requests/s':<40} {singles_per_s:>16,.0f}  {'>= 2,000':>12}  "
-          f"{'ok' if singles_per_s >= 2000 else 'MISSED'}")
-    print(f"  {'single events: p50 / p99 latency':<40} {p50:>7.2f} / {p99:.2f} ms  {'p99 <= 2 ms':>12}  "
-          f"{'ok' if p99 <= 2 else 'MISSED'}")
-    print(f"  {'acknowledged events stored':<40} {stored:>8,} / {acked:,}  "
-          f"{'all' if stored == acked else 'LOST ' + str(acked - stored)}")
+    batch_p50 = statistics.median(batch_times) * 1000
+    batch_p99 = percentile(batch_times, 0.99) * 1000
+
+    def row(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
+        verdict = "" if ok is None else ("ok" if ok else "MISSED")
+        print(f"  {name:<38} {value:>22}  {target:>12}  {verdict}")
+
+    print("Human Pretraining ingestion benchmark (one keep-alive connection, server process)")
+    row("measure", "value", "target")
+    row("batches of 100: events/s", f"{events_per_s:,.0f}", ">= 50,000", events_per_s >= 50_000)
+    row("batches of 100: p50 / p99 per batch", f"{batch_p50:.2f} / {batch_p99:.2f} ms")
+    row("single events: requests/s", f"{singles_per_s:,.0f}", ">= 2,000", singles_per_s >= 2000)
+    row("single events: p50 / p99 latency", f"{p50:.2f} / {p99:.2f} ms", "p99 <= 2 ms", p99 <= 2)
+    row("acknowledged events stored", f"{stored:,} / {acked:,}", "all", stored == acked)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,11 @@ def register_error_handlers(app: Flask) -> None:
             413: "The request body is too large.",
             415: "Send the body as JSON with Content-Type: application/json.",
         }
-        return error_response(exc.code or 500, code, messages.get(exc.code or 0, exc.name))
+        response = error_response(exc.code or 500, code, messages.get(exc.code or 0, exc.name))
+        for name, value in exc.get_headers():  # e.g. Allow on 405
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -54,6 +54,8 @@ def check_request() -> Response | None:
     g.cors_origin = origin
     if request.method == "OPTIONS":  # a CORS preflight carries no credentials
         return Response(status=204)
+    if request.routing_exception is not None:  # 404 / 405 before judging the body
+        raise request.routing_exception
     if request.path not in OPEN_PATHS:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")

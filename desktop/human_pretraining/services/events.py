@@ -9,6 +9,7 @@ window, and privacy (details are dropped unless the user opted in).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -29,13 +30,19 @@ def validate_batch(body: Any) -> list[Mapping[str, Any]]:
     return events
 
 
+# RFC 3339 section 5.6 exactly: "T"/"Z" in either case, and an offset written +hh:mm.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
 def _start_ms(text: str, field: str) -> int:
+    if not _RFC3339.fullmatch(text):
+        raise ValidationError(
+            field, "must be an RFC 3339 date-time with a UTC offset, e.g. 2026-11-26T14:00:00Z"
+        )
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text.upper())
     except ValueError:
-        raise ValidationError(field, f"must be an RFC 3339 date-time, got {text!r}") from None
-    if moment.tzinfo is None:
-        raise ValidationError(field, f"must include a UTC offset such as Z or +01:00, got {text!r}")
+        raise ValidationError(field, f"is not a real date and time: {text!r}") from None
     return int(moment.timestamp() * 1000)
 
 

@@ -38,6 +38,7 @@ def schema(name: str) -> dict[str, Any]:
 
 def validate(name: str, body: Any) -> None:
     """Raise ValidationError naming the first field of ``body`` that breaks schema ``name``."""
+    _require_valid_unicode(body)
     try:
         _validator(name)(body)
     except fastjsonschema.JsonSchemaValueException as exc:
@@ -47,3 +48,13 @@ def validate(name: str, body: Any) -> None:
         if exc.rule == "format":
             message = FORMAT_HINTS.get(str(exc.rule_definition), f"must be a {exc.rule_definition}")
         raise ValidationError(field, message) from None
+
+
+def _require_valid_unicode(body: Any) -> None:
+    """JSON may escape lone surrogates (``"\\ud800"``); no such text can be stored or shown."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("body", "contains text that is not valid Unicode") from None
+    except (TypeError, ValueError):
+        pass  # not JSON-shaped at all: the schema check reports it

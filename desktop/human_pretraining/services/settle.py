@@ -50,6 +50,30 @@ def subject_for(span: Span) -> Subject:
     return Subject.output(span.detail or span.subject)
 
 
+OPTIMISTIC_TRIES = 3
+
+
+def _fingerprint(conn: Connection, day: int, tz: tzinfo) -> tuple[int, ...]:
+    """Changes whenever a span touching ``day`` or an allowance over it is added or grows.
+
+    Spans only ever grow (end, scroll and words increase), so these sums cannot
+    come back to an earlier value.
+    """
+    start, end = day_bounds(day, tz)
+    spans = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(ActivitySpan.end_ms), 0),
+            func.coalesce(func.sum(ActivitySpan.scroll_ms), 0),
+            func.coalesce(func.sum(ActivitySpan.words), 0),
+        ).where(ActivitySpan.start_ms >= start - MAX_SPAN_MS, ActivitySpan.start_ms < end)
+    ).one()
+    purchases = conn.execute(
+        select(func.count()).where(Purchase.ends_ms > start, Purchase.at_ms < end)
+    ).scalar_one()
+    return (*(int(v) for v in spans), int(purchases))
+
+
 class Classifier:
     """Span → rule, cached per subject unless schedules make the answer time-dependent."""
 
@@ -111,25 +135,51 @@ class Settler:
         return SettleReport(tuple(days), booked)
 
     def settle_day(self, day: int) -> int:
+        """Score ``day`` and book the difference; returns the number of entries booked.
+
+        Scoring runs on a read snapshot so writers (the endpoint, the monitor) are not
+        held up; the result is written only if the day's activity is unchanged since
+        the snapshot. Under a continuous stream of new events that check may keep
+        failing, so after a few tries the day is scored inside the write lock.
+        """
+        for _ in range(OPTIMISTIC_TRIES):
+            with self._db.read() as conn:
+                before = _fingerprint(conn, day, self._tz())
+                score, subject_ids = self._score(conn, day)
+            with self._db.write() as conn:
+                if _fingerprint(conn, day, self._tz()) != before:
+                    continue  # new activity arrived meanwhile: score again
+                return self._commit(conn, day, score, subject_ids)
+        with self._db.write() as conn:
+            score, subject_ids = self._score(conn, day)
+            return self._commit(conn, day, score, subject_ids)
+
+    def _score(self, conn: Connection, day: int) -> tuple[DayScore, dict[tuple[Source, str], int]]:
         config = self._config()
         tz = self._tz()
-        rules = RuleSet(config.rules)
-        classify = Classifier(rules, any(r.schedule for r in config.rules), tz)
+        classify = Classifier(RuleSet(config.rules), any(r.schedule for r in config.rules), tz)
         start, end = day_bounds(day, tz)
-        with self._db.write() as conn:
-            spans, subject_ids = self._spans(conn, start, end)
-            allowances = self._allowances(conn, start, end)
-            score = score_day(
-                foreground_pieces(spans),
-                classify,
-                hour_boundaries(day, tz),
-                config.settings,
-                allowances,
-                step_ms=MINUTE_MS if classify.timed else None,
-            )
-            booked = self._book(conn, day, score)
-            self._write_usage(conn, day, score, subject_ids)
-            conn.execute(delete(DirtyDay).where(DirtyDay.day == day))
+        spans, subject_ids = self._spans(conn, start, end)
+        score = score_day(
+            foreground_pieces(spans),
+            classify,
+            hour_boundaries(day, tz),
+            config.settings,
+            self._allowances(conn, start, end),
+            step_ms=MINUTE_MS if classify.timed else None,
+        )
+        return score, subject_ids
+
+    def _commit(
+        self,
+        conn: Connection,
+        day: int,
+        score: DayScore,
+        subject_ids: dict[tuple[Source, str], int],
+    ) -> int:
+        booked = self._book(conn, day, score)
+        self._write_usage(conn, day, score, subject_ids)
+        conn.execute(delete(DirtyDay).where(DirtyDay.day == day))
         return booked
 
     def _spans(
