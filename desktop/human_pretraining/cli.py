@@ -208,7 +208,7 @@ def cmd_serve(app: App, args: argparse.Namespace, out: TextIO) -> None:
 
 def cmd_pair(app: App, args: argparse.Namespace, out: TextIO) -> None:
     code = app.pairing.new_code()
-    minutes = (code.expires_ms - app.clock()) // MINUTE_MS
+    minutes = -(-(code.expires_ms - app.clock()) // MINUTE_MS)  # rounded up: "5", not "4"
     out.write(
         f"Type this code in the extension's options page (valid for {minutes} minutes, once):\n"
         f"{code.code}\n"
