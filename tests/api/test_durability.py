@@ -303,7 +303,11 @@ def database(home: Path) -> Iterator[sqlite3.Connection]:
 
 def seen_ids(home: Path) -> set[str]:
     with database(home) as conn:
-        return {row[0] for row in conn.execute("SELECT event_id FROM seen_events")}
+        # Stored as the UUID's 16 bytes; compare as the strings clients send.
+        return {
+            str(uuid.UUID(bytes=bytes(row[0])))
+            for row in conn.execute("SELECT event_id FROM seen_events")
+        }
 
 
 @dataclass(frozen=True)

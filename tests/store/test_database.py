@@ -81,3 +81,34 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
     with pytest.raises(DatabaseError, match="cannot open the database"):
         open_database(url(path))
     assert path.read_bytes() == b"this is not sqlite" * 100  # left untouched
+
+
+def test_seen_event_ids_survive_the_move_to_compact_keys(tmp_path: Path) -> None:
+    """Ids remembered before revision 0003 still count as seen after it."""
+    import uuid
+
+    path = tmp_path / "old.sqlite3"
+    cfg = _alembic_config(url(path))
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    db = Database(url(path))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.execute(text("INSERT INTO devices (uid, name, created_ms) VALUES ('u', 'n', 1)"))
+        for event_id in ids:
+            conn.execute(
+                text(
+                    "INSERT INTO seen_events (event_id, device_id, received_ms) VALUES (:e, 1, 5)"
+                ),
+                {"e": event_id},
+            )
+    db.close()
+    upgraded = open_database(url(path))
+    with upgraded.read() as conn:
+        stored = {bytes(r[0]) for r in conn.execute(text("SELECT event_id FROM seen_events"))}
+        without_rowid = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'seen_events'"
+        ).scalar_one()
+    assert stored == {uuid.UUID(e).bytes for e in ids}
+    assert "WITHOUT ROWID" in without_rowid
+    upgraded.close()

@@ -9,6 +9,7 @@ one write transaction, so a crash leaves every day either settled or still dirty
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -51,6 +52,7 @@ def subject_for(span: Span) -> Subject:
 
 
 OPTIMISTIC_TRIES = 3
+MAX_DEFER_S = 30.0  # how long a busy day may wait for a quiet moment to settle
 
 
 def _fingerprint(conn: Connection, day: int, tz: tzinfo) -> tuple[int, ...]:
@@ -117,6 +119,7 @@ class Settler:
         self._config = config
         self._tz = tz
         self._clock = clock
+        self._deferred: dict[int, float] = {}  # day -> when it first could not settle
 
     def settle(self) -> SettleReport:
         """Settle every dirty day, then refresh goals and badges for what changed."""
@@ -139,8 +142,9 @@ class Settler:
 
         Scoring runs on a read snapshot so writers (the endpoint, the monitor) are not
         held up; the result is written only if the day's activity is unchanged since
-        the snapshot. Under a continuous stream of new events that check may keep
-        failing, so after a few tries the day is scored inside the write lock.
+        the snapshot. While events keep arriving for the day the check keeps failing:
+        the day then stays dirty for a later round, and only if that goes on for
+        ``MAX_DEFER_S`` is it scored inside the write lock.
         """
         for _ in range(OPTIMISTIC_TRIES):
             with self._db.read() as conn:
@@ -149,9 +153,14 @@ class Settler:
             with self._db.write() as conn:
                 if _fingerprint(conn, day, self._tz()) != before:
                     continue  # new activity arrived meanwhile: score again
+                self._deferred.pop(day, None)
                 return self._commit(conn, day, score, subject_ids)
+        first = self._deferred.setdefault(day, time.monotonic())
+        if time.monotonic() - first < MAX_DEFER_S:
+            return 0
         with self._db.write() as conn:
             score, subject_ids = self._score(conn, day)
+            self._deferred.pop(day, None)
             return self._commit(conn, day, score, subject_ids)
 
     def _score(self, conn: Connection, day: int) -> tuple[DayScore, dict[tuple[Source, str], int]]:

@@ -10,6 +10,7 @@ the placeholder style differs between SQLite (``?``) and PostgreSQL (``%s``).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,26 +33,30 @@ def _cursor(conn: Connection) -> Any:
 def claim_event_ids(
     conn: Connection, device_id: int, received_ms: int, event_ids: Sequence[str]
 ) -> set[str]:
-    """Remember the ids not seen before and return them (the events to store)."""
+    """Remember the ids not seen before and return them (the events to store).
+
+    Ids are stored as the UUID's 16 bytes; ``event_ids`` must be valid UUID strings.
+    """
     cursor = _cursor(conn)
-    known: set[str] = set()
-    unique = list(dict.fromkeys(event_ids))
+    keys = {uuid.UUID(e).bytes: e for e in event_ids}
+    known: set[bytes] = set()
+    unique = list(keys)
     for i in range(0, len(unique), _IN_CHUNK):
         chunk = unique[i : i + _IN_CHUNK]
         marks = ",".join("?" * len(chunk))
         cursor.execute(
             _sql(conn, f"SELECT event_id FROM seen_events WHERE event_id IN ({marks})"), chunk
         )
-        known.update(row[0] for row in cursor.fetchall())
-    new = [e for e in unique if e not in known]
+        known.update(bytes(row[0]) for row in cursor.fetchall())
+    new = [k for k in unique if k not in known]
     if new:
         cursor.executemany(
             _sql(
                 conn, "INSERT INTO seen_events (event_id, device_id, received_ms) VALUES (?, ?, ?)"
             ),
-            [(e, device_id, received_ms) for e in new],
+            [(k, device_id, received_ms) for k in new],
         )
-    return set(new)
+    return {keys[k] for k in new}
 
 
 _INSERT_SPAN = (
