@@ -21,7 +21,7 @@ from human_pretraining import __version__
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.core.clock import format_day, parse_day
 from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
-from human_pretraining.core.rules import RuleSet, Subject, explain
+from human_pretraining.core.rules import Subject, explain, ruleset_for
 from human_pretraining.services.context import App, open_app
 from human_pretraining.services.economy import AlreadyDone, NotFound, PurchaseRefused
 from human_pretraining.store.database import DatabaseError
@@ -106,7 +106,7 @@ def _subject_from_target(target: str, kind: str | None, title: str | None) -> Su
 
 def cmd_rules_check(app: App, args: argparse.Namespace, out: TextIO) -> None:
     subject = _subject_from_target(args.target, args.kind, args.title)
-    rule = RuleSet(app.config().rules).match(subject)
+    rule = ruleset_for(app.config().rules).match(subject)
     what = subject.name + subject.path if subject.source is Source.WEB else subject.name
     if rule is None:
         out.write(f"{subject.source.value} {what}: no rule matches → neutral, 0 points/min\n")

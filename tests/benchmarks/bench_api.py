@@ -26,11 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from human_pretraining.core.ids import new_event_id
 
 SUBJECTS = [
     ("app", "code"),
@@ -55,7 +56,8 @@ def heartbeats(start: datetime) -> Iterator[dict[str, Any]]:
     while True:
         source, subject = SUBJECTS[(n // 30) % len(SUBJECTS)]
         event: dict[str, Any] = {
-            "id": str(uuid.uuid4()),
+            # Time-ordered (UUIDv7) like the app's own sources; see core/ids.py.
+            "id": new_event_id(int(moment.timestamp() * 1000)),
             "source": source,
             "subject": subject,
             "start": moment.isoformat().replace("+00:00", "Z"),

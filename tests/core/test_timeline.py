@@ -44,13 +44,19 @@ def test_different_signals_do_not_merge() -> None:
     assert len(spans) == 2
 
 
+def test_a_merged_span_never_exceeds_an_hour() -> None:
+    beats = [beat(i * 60, 60) for i in range(150)]  # 150 contiguous minutes
+    spans = merge_heartbeats(beats, PULSE)
+    assert [s.duration_ms for s in spans] == [MAX_SPAN_MS, MAX_SPAN_MS, 30 * 60_000]
+
+
 def test_a_clock_jump_backwards_starts_a_new_span() -> None:
     spans = merge_heartbeats([beat(1000, 10), beat(500, 10)], PULSE)
     assert len(spans) == 2
     assert sum(s.duration_ms for s in spans) == 20_000
 
 
-@given(st.lists(st.tuples(st.integers(0, 120), st.integers(0, 60)), min_size=1, max_size=40))
+@given(st.lists(st.tuples(st.integers(0, 120), st.integers(0, 900)), min_size=1, max_size=40))
 def test_merging_follows_the_pulsetime_rule(steps: list[tuple[int, int]]) -> None:
     """Consecutive same-data heartbeats merge exactly when the gap is at most pulsetime."""
     beats, t = [], 0

@@ -15,6 +15,7 @@ Pure functions only: no I/O, no clocks (``when`` is always passed in).
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 import unicodedata
@@ -105,6 +106,7 @@ def _label_to_ascii(label: str, host: str) -> str:
     return ascii_label
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same few sites arrive over and over
 def parse_site(text: str) -> tuple[str, str]:
     """Split a URL or ``domain/path`` into ``(normalized_domain, path)``.
 
@@ -457,3 +459,20 @@ def _describe_schedule(schedule: Schedule) -> str:
     days = " ".join(_DAYS[d] for d in sorted(schedule.days)) if len(schedule.days) < 7 else "daily"
     (h1, m1), (h2, m2) = divmod(schedule.start_minute, 60), divmod(schedule.end_minute, 60)
     return f"{days} {h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
+
+
+_indexed: list[tuple[tuple[Rule, ...], RuleSet]] = []
+
+
+def ruleset_for(rules: tuple[Rule, ...]) -> RuleSet:
+    """The RuleSet for a configuration's rules, built once per loaded configuration.
+
+    Keyed by identity: a configuration's ``rules`` tuple is the same object until
+    the file is reloaded, and comparing by value would cost as much as rebuilding.
+    """
+    for known, ruleset in _indexed:
+        if known is rules:
+            return ruleset
+    ruleset = RuleSet(rules)
+    _indexed[:] = [(rules, ruleset), *_indexed[:1]]  # the current and the previous config
+    return ruleset

@@ -87,9 +87,21 @@ def same_data(span: Span, beat: Heartbeat) -> bool:
     )
 
 
+def continues(start_ms: int, end_ms: int, beat: Heartbeat, pulsetime_ms: int) -> bool:
+    """Whether ``beat`` extends a span [start, end] of the same data.
+
+    ActivityWatch's rule: it starts inside the span or within pulsetime of its end;
+    plus this app's cap: the merged span stays within :data:`MAX_SPAN_MS`.
+    """
+    return (
+        start_ms <= beat.start_ms <= end_ms + pulsetime_ms
+        and max(end_ms, beat.end_ms) - start_ms <= MAX_SPAN_MS
+    )
+
+
 def can_merge(span: Span, beat: Heartbeat, pulsetime_ms: int) -> bool:
-    """ActivityWatch's rule: same data, starting inside the span or within pulsetime of its end."""
-    return same_data(span, beat) and span.start_ms <= beat.start_ms <= span.end_ms + pulsetime_ms
+    """Same data, and the heartbeat continues the span (see :func:`continues`)."""
+    return same_data(span, beat) and continues(span.start_ms, span.end_ms, beat, pulsetime_ms)
 
 
 def extend(span: Span, beat: Heartbeat) -> Span:

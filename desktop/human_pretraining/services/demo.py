@@ -9,13 +9,13 @@ set back to the day they happen, then one settlement. Deterministic per seed.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from human_pretraining.core.clock import add_days, day_bounds, day_of, frozen_clock, to_date
+from human_pretraining.core.ids import uuid7
 from human_pretraining.core.ledger import PurchaseRefused
 from human_pretraining.core.model import DAY_MS, MINUTE_MS, FolderMatcher
 from human_pretraining.services.context import App
@@ -62,7 +62,7 @@ class _DayWriter:
         self.events: list[dict[str, Any]] = []
 
     def _id(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return uuid7(self.cursor, self.rng.getrandbits(74))  # time-ordered, like every source
 
     def block(self, source: str, subject: str, minutes: int, **signals: Any) -> None:
         for _ in range(minutes * 60 // HEARTBEAT_S):

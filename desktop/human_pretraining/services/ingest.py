@@ -6,7 +6,7 @@ event is stored (and its id remembered, so a retry is a no-op) or none is. The
 caller acknowledges only after this returns, so an acknowledged event is on disk.
 
 Merging happens here, against the newest stored span of the same subject and
-signals, following ``core.timeline.can_merge``. The last span per key is cached
+signals, following ``core.timeline.continues``. The last span per key is cached
 in memory; the SQL update is relative (``end = max(end, new)``, sums added), so a
 stale cache can only cost a merge, never time.
 """
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, select
 
 from human_pretraining.core.clock import day_of, now_ms
 from human_pretraining.core.model import Settings
-from human_pretraining.core.timeline import Heartbeat, Span, can_merge, extend, to_span
+from human_pretraining.core.timeline import Heartbeat, continues
 from human_pretraining.services.events import MAX_AGE_MS, parse_events, validate_batch
 from human_pretraining.store import hot
 from human_pretraining.store.database import Database
@@ -41,19 +41,22 @@ class IngestResult:
 class _OpenSpan:
     """The newest span of one (subject, signals, detail) key, as this process knows it.
 
-    ``id`` is None until the span is inserted; the ``pending_*`` fields are what
-    this batch added and has not yet written (flushed as relative updates).
+    ``id`` is None until the span is inserted; ``beat`` is the heartbeat that opened
+    it (its data, for the insert); the ``pending_*`` fields are what this batch added
+    and has not yet written (flushed as relative updates).
     """
 
     id: int | None
-    span: Span
+    start_ms: int
+    end_ms: int
+    opened_by: Heartbeat | None = None
     pending_end: int = 0
     pending_px: int = 0
     pending_ms: int = 0
     pending_words: int = 0
 
     def absorb(self, beat: Heartbeat) -> None:
-        self.span = extend(self.span, beat)
+        self.end_ms = max(self.end_ms, beat.end_ms)
         self.pending_end = max(self.pending_end, beat.end_ms)
         self.pending_px += beat.scroll_px
         self.pending_ms += beat.scroll_ms
@@ -156,14 +159,18 @@ class Ingestor:
         return IngestResult(len(fresh), len(beats) - len(fresh))
 
     def _merge(self, conn: Connection, beat: Heartbeat, pulsetime_ms: int) -> _OpenSpan:
-        """Fold ``beat`` into the open span of its key, or open a new one (in memory)."""
+        """Fold ``beat`` into the open span of its key, or open a new one (in memory).
+
+        The key holds subject, signals and detail, so "same data" is given; what is
+        left of ActivityWatch's rule is ``continues``.
+        """
         subject_id = self._subjects[(beat.source.value, beat.subject)]
         key = (subject_id, int(beat.flags), beat.detail)
-        last = self._open.get(key) or self._load_last(conn, key, beat)
-        if last is not None and can_merge(last.span, beat, pulsetime_ms):
+        last = self._open.get(key) or self._load_last(conn, key)
+        if last is not None and continues(last.start_ms, last.end_ms, beat, pulsetime_ms):
             last.absorb(beat)
             return last
-        opened = _OpenSpan(None, to_span(beat, self._device))
+        opened = _OpenSpan(None, beat.start_ms, beat.end_ms, opened_by=beat)
         self._open[key] = opened
         return opened
 
@@ -172,31 +179,30 @@ class Ingestor:
         unique = list({id(s): s for s in touched}.values())
         extended: list[tuple[int, int, int, int, int]] = []
         for s in unique:
-            if s.id is None:
-                span = s.span
+            if s.id is None and s.opened_by is not None:
+                beat = s.opened_by
                 s.id = hot.insert_span(
                     conn,
                     (
                         self._device,
-                        self._subjects[(span.source.value, span.subject)],
-                        span.start_ms,
-                        span.end_ms,
-                        int(span.flags),
-                        span.scroll_px,
-                        span.scroll_ms,
-                        span.words,
-                        span.detail,
+                        self._subjects[(beat.source.value, beat.subject)],
+                        s.start_ms,
+                        s.end_ms,
+                        int(beat.flags),
+                        beat.scroll_px + s.pending_px,
+                        beat.scroll_ms + s.pending_ms,
+                        beat.words + s.pending_words,
+                        beat.detail,
                     ),
                 )
-            elif s.pending_end:
+                s.opened_by = None
+            elif s.pending_end and s.id is not None:
                 extended.append((s.pending_end, s.pending_px, s.pending_ms, s.pending_words, s.id))
             s.pending_end = s.pending_px = s.pending_ms = s.pending_words = 0
         if extended:
             hot.extend_spans(conn, extended)
 
-    def _load_last(
-        self, conn: Connection, key: tuple[int, int, str | None], beat: Heartbeat
-    ) -> _OpenSpan | None:
+    def _load_last(self, conn: Connection, key: tuple[int, int, str | None]) -> _OpenSpan | None:
         subject_id, flags, detail = key
         detail_match = (
             ActivitySpan.detail.is_(None) if detail is None else ActivitySpan.detail == detail
@@ -212,15 +218,4 @@ class Ingestor:
             .order_by(ActivitySpan.end_ms.desc())
             .limit(1)
         ).first()
-        if row is None:
-            return None
-        span = Span(
-            beat.source,
-            beat.subject,
-            row.start_ms,
-            row.end_ms,
-            beat.flags,
-            detail=detail,
-            device=self._device,
-        )
-        return _OpenSpan(row.id, span)
+        return None if row is None else _OpenSpan(row.id, row.start_ms, row.end_ms)

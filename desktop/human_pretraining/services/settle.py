@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 from human_pretraining.core.clock import day_bounds, day_of, hour_boundaries, now_ms
 from human_pretraining.core.ledger import settlement_bookings
 from human_pretraining.core.model import DAY_MS, MINUTE_MS, Category, Config, Rule, Source
-from human_pretraining.core.rules import RuleSet, Subject
+from human_pretraining.core.rules import RuleSet, Subject, ruleset_for
 from human_pretraining.core.scoring import Allowance, DayScore, score_day
 from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground_pieces
 from human_pretraining.services.events import MAX_AGE_MS
@@ -166,7 +166,7 @@ class Settler:
     def _score(self, conn: Connection, day: int) -> tuple[DayScore, dict[tuple[Source, str], int]]:
         config = self._config()
         tz = self._tz()
-        classify = Classifier(RuleSet(config.rules), any(r.schedule for r in config.rules), tz)
+        classify = Classifier(ruleset_for(config.rules), any(r.schedule for r in config.rules), tz)
         start, end = day_bounds(day, tz)
         spans, subject_ids = self._spans(conn, start, end)
         score = score_day(

@@ -12,17 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from human_pretraining.core.clock import now_ms
 from human_pretraining.core.enforcement import Verdict, decide, site_allowance
 from human_pretraining.core.model import Category, Config, Rule, SiteMatcher, Source
-from human_pretraining.core.rules import RuleSet, Subject
+from human_pretraining.core.rules import Subject, ruleset_for
 from human_pretraining.core.scoring import Allowance
 from human_pretraining.services.economy import Bought, Economy
 from human_pretraining.store.database import Database
 from human_pretraining.store.ledger import balance
 from human_pretraining.store.models import Purchase
+
+# Built once (the verdict is asked on every page load): allowances running at :now.
+_RUNNING_ALLOWANCES = select(
+    Purchase.at_ms, Purchase.ends_ms, Purchase.allowance_site, Purchase.allowance_category
+).where(Purchase.ends_ms > bindparam("now"), Purchase.at_ms <= bindparam("now"))
 
 
 @dataclass(frozen=True)
@@ -58,20 +63,13 @@ class Web:
         """Verdict for a page; raises ValidationError for a URL that is not a web page."""
         config = self._config()
         site = Subject.site(url)
-        rule = RuleSet(config.rules).match(site)
+        rule = ruleset_for(config.rules).match(site)
         subject = report_subject(site, rule)
         category = rule.category if rule else Category.NEUTRAL
         now = self._clock()
         with self._db.read() as conn:
             current = balance(conn)
-            windows = conn.execute(
-                select(
-                    Purchase.at_ms,
-                    Purchase.ends_ms,
-                    Purchase.allowance_site,
-                    Purchase.allowance_category,
-                ).where(Purchase.ends_ms > now, Purchase.at_ms <= now)
-            ).all()
+            windows = conn.execute(_RUNNING_ALLOWANCES, {"now": now}).all()
         left = max(
             (
                 w.ends_ms - now
@@ -93,7 +91,7 @@ class Web:
         """Prepay ``minutes`` of a site at its rule's rate (or the shop's matching reward)."""
         config = self._config()
         site = Subject.site(url_or_site)
-        rule = RuleSet(config.rules).match(site)
+        rule = ruleset_for(config.rules).match(site)
         subject = report_subject(site, rule)
         for reward in config.rewards:
             if reward.is_allowance and reward.site and reward.minutes == minutes:

@@ -46,9 +46,13 @@ def book(conn: Connection, device_id: int, at_ms: int, day: int, booking: Bookin
     return True
 
 
+# Built once: the balance is read on almost every request.
+_BALANCE = select(func.coalesce(func.sum(LedgerTotal.total), 0))
+
+
 def balance(conn: Connection) -> int:
     """The balance across all devices, in milli-points."""
-    return int(conn.execute(select(func.coalesce(func.sum(LedgerTotal.total), 0))).scalar_one())
+    return int(conn.execute(_BALANCE).scalar_one())
 
 
 def ledger_sum(conn: Connection) -> int:
