@@ -91,6 +91,7 @@ class Economy:
                     day=today,
                 )
             )
+            mark_dirty(conn, [today])  # task goals and badges are refreshed by settling
             note = f"Task '{task.name}' checked off: +{format_points(task.points)}"
             book(
                 conn,
@@ -138,9 +139,9 @@ class Economy:
                     ends_ms=ends,
                 )
             )
-            if ends is not None:
-                # Time already settled inside the window must be re-scored as prepaid.
-                mark_dirty(conn, days_between(now, ends, self._tz()))
+            # Today's goals and badges refresh on settling; for an allowance, time already
+            # settled inside its window must be re-scored as prepaid.
+            mark_dirty(conn, days_between(now, ends, self._tz()) if ends else [today])
             what = f" ({reward.minutes} min allowance)" if reward.is_allowance else ""
             note = f"Bought '{reward.name}'{what}: -{format_points(reward.cost)}"
             booking = Booking(f"purchase:{uid}", -reward.cost, "reward", reward.name, note)

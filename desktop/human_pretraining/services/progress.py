@@ -8,6 +8,7 @@ idempotency key is the goal and the period). Badges are earned once and kept.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select
 
@@ -81,29 +82,53 @@ def _save_period(conn: Connection, progress: GoalProgress) -> None:
     )
 
 
-def refresh_goals(
-    conn: Connection, config: Config, device: int, days: Iterable[int], today: int, now: int
-) -> int:
-    """Re-evaluate every goal for the periods containing ``days``; book new bonuses."""
-    booked = 0
+@dataclass(frozen=True)
+class ProgressPlan:
+    """What a refresh will write, worked out on a read snapshot (no lock held)."""
+
+    periods: tuple[tuple[int, GoalProgress], ...]  # (a day in the period, its progress)
+    new_badges: tuple[str, ...]
+
+
+def plan_progress(
+    conn: Connection, config: Config, days: Iterable[int], today: int
+) -> ProgressPlan:
+    """Every goal's progress for the periods containing ``days``, and badges newly reached."""
+    periods: list[tuple[int, GoalProgress]] = []
     for goal in config.goals:
         seen: set[str] = set()
         for day in sorted(days):
             progress = goal_progress(conn, goal, day, today)
-            if progress.period_key in seen:
-                continue
-            seen.add(progress.period_key)
-            _save_period(conn, progress)
-            if progress.met and goal.bonus:
-                bonus = Booking(
-                    idem_key=f"goal:{goal.name}:{progress.period_key}",
-                    amount=goal.bonus,
-                    kind="goal",
-                    ref=goal.name,
-                    note=f"Goal '{goal.name}' met ({progress.period_key}): "
-                    f"+{format_points(goal.bonus)} bonus",
-                )
-                booked += book(conn, device, now, day, bonus)
+            if progress.period_key not in seen:
+                seen.add(progress.period_key)
+                periods.append((day, progress))
+    have = set(conn.execute(select(EarnedBadge.badge)).scalars())
+    reached = earned_badges(lifetime_totals(conn, config, today))
+    return ProgressPlan(tuple(periods), tuple(b.id for b in reached if b.id not in have))
+
+
+def apply_progress(conn: Connection, plan: ProgressPlan, device: int, now: int) -> int:
+    """Save the goal periods, book bonuses for goals met (once per period), add badges."""
+    booked = 0
+    for day, progress in plan.periods:
+        _save_period(conn, progress)
+        goal = progress.goal
+        if progress.met and goal.bonus:
+            bonus = Booking(
+                idem_key=f"goal:{goal.name}:{progress.period_key}",
+                amount=goal.bonus,
+                kind="goal",
+                ref=goal.name,
+                note=f"Goal '{goal.name}' met ({progress.period_key}): "
+                f"+{format_points(goal.bonus)} bonus",
+            )
+            booked += book(conn, device, now, day, bonus)
+    have = set(conn.execute(select(EarnedBadge.badge)).scalars())
+    new = [b for b in plan.new_badges if b not in have]
+    if new:
+        conn.execute(
+            insert(EarnedBadge), [{"badge": b, "earned_ms": now, "device_id": device} for b in new]
+        )
     return booked
 
 
@@ -133,25 +158,9 @@ def lifetime_totals(conn: Connection, config: Config, today: int) -> LifetimeTot
     )
 
 
-def refresh_badges(
-    conn: Connection, config: Config, device: int, today: int, now: int
-) -> list[str]:
-    """Award badges whose milestone is reached; returns the ids newly earned."""
-    have = set(conn.execute(select(EarnedBadge.badge)).scalars())
-    new = [b.id for b in earned_badges(lifetime_totals(conn, config, today)) if b.id not in have]
-    if new:
-        conn.execute(
-            insert(EarnedBadge), [{"badge": b, "earned_ms": now, "device_id": device} for b in new]
-        )
-    return new
+def progress_days(days: set[int], today: int) -> set[int]:
+    """The changed days plus today and the periods that may just have closed.
 
-
-def update_progress(
-    conn: Connection, config: Config, device: int, days: set[int], today: int, now: int
-) -> int:
-    """Goals for the changed days plus today and the periods that just closed, then badges."""
-    # Yesterday and last week may just have closed: "at most" goals are judged then.
-    touched = days | {today, add_days(today, -1), add_days(today, -7)}
-    booked = refresh_goals(conn, config, device, touched, today, now)
-    refresh_badges(conn, config, device, today, now)
-    return booked
+    Yesterday and last week matter because "at most" goals are judged once over.
+    """
+    return days | {today, add_days(today, -1), add_days(today, -7)}

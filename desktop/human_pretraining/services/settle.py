@@ -23,7 +23,7 @@ from human_pretraining.core.rules import RuleSet, Subject, ruleset_for
 from human_pretraining.core.scoring import Allowance, DayScore, score_day
 from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground_pieces
 from human_pretraining.services.events import MAX_AGE_MS
-from human_pretraining.services.progress import update_progress
+from human_pretraining.services.progress import apply_progress, plan_progress, progress_days
 from human_pretraining.store.database import Database
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
@@ -120,6 +120,7 @@ class Settler:
         self._tz = tz
         self._clock = clock
         self._deferred: dict[int, float] = {}  # day -> when it first could not settle
+        self._progress_day = 0  # the local day goals were last refreshed for
 
     def settle(self) -> SettleReport:
         """Settle every dirty day, then refresh goals and badges for what changed."""
@@ -130,11 +131,15 @@ class Settler:
             booked += self.settle_day(day)
         tz = self._tz()
         today = day_of(self._clock(), tz)
-        with self._db.write() as conn:
-            booked += update_progress(
-                conn, self._config(), self._device, set(days), today, self._clock()
-            )
-            self._prune(conn)
+        if days or today != self._progress_day:
+            # Worked out on a snapshot, written in one short transaction.
+            config = self._config()
+            with self._db.read() as conn:
+                plan = plan_progress(conn, config, progress_days(set(days), today), today)
+            with self._db.write() as conn:
+                booked += apply_progress(conn, plan, self._device, self._clock())
+                self._prune(conn)
+            self._progress_day = today
         return SettleReport(tuple(days), booked)
 
     def settle_day(self, day: int) -> int:

@@ -121,6 +121,13 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def checkpoint(self) -> None:
+        """Copy the WAL back into the database file without blocking readers or writers."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                conn.commit()
+
     def held(self) -> HeldConnection:
         """A connection kept open for one hot, serialised writer (see HeldConnection)."""
         return HeldConnection(self.engine)
@@ -145,6 +152,11 @@ class HeldConnection:
     def transaction(self) -> Iterator[Connection]:
         if self._conn is None:
             self._conn = self._engine.connect().execution_options(immediate=True)
+            if self._engine.dialect.name == "sqlite":
+                # Checkpointing on a request's commit stalls that request; the app's
+                # background loop checkpoints instead (Database.checkpoint).
+                self._conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                self._conn.commit()
         try:
             with self._conn.begin():
                 yield self._conn
