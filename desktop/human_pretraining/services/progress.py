@@ -66,11 +66,18 @@ def goal_streak(conn: Connection, goal: Goal, today: int) -> int:
 
 
 def _save_period(conn: Connection, progress: GoalProgress) -> None:
-    conn.execute(
-        delete(GoalPeriod).where(
-            GoalPeriod.goal == progress.goal.name, GoalPeriod.period_key == progress.period_key
-        )
-    )
+    """Store a goal period's value, writing only when it changed (keeps the write short)."""
+    key = (GoalPeriod.goal == progress.goal.name, GoalPeriod.period_key == progress.period_key)
+    stored = conn.execute(
+        select(GoalPeriod.value, GoalPeriod.target, GoalPeriod.met).where(*key)
+    ).first()
+    if stored is not None and tuple(stored) == (
+        progress.value,
+        progress.goal.target,
+        progress.met,
+    ):
+        return
+    conn.execute(delete(GoalPeriod).where(*key))
     conn.execute(
         insert(GoalPeriod).values(
             goal=progress.goal.name,

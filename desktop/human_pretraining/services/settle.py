@@ -53,6 +53,9 @@ def subject_for(span: Span) -> Subject:
 
 OPTIMISTIC_TRIES = 3
 MAX_DEFER_S = 30.0  # how long a busy day may wait for a quiet moment to settle
+# Goals and badges are refreshed at most this often in a long-running process (the
+# first settle of a process always refreshes, so CLI commands see them at once).
+PROGRESS_EVERY_S = 30.0
 
 
 def _fingerprint(conn: Connection, day: int, tz: tzinfo) -> tuple[int, ...]:
@@ -121,6 +124,8 @@ class Settler:
         self._clock = clock
         self._deferred: dict[int, float] = {}  # day -> when it first could not settle
         self._progress_day = 0  # the local day goals were last refreshed for
+        self._progress_at = -PROGRESS_EVERY_S  # monotonic time of that refresh
+        self._progress_pending = False  # days settled since then
 
     def settle(self) -> SettleReport:
         """Settle every dirty day, then refresh goals and badges for what changed."""
@@ -131,7 +136,8 @@ class Settler:
             booked += self.settle_day(day)
         tz = self._tz()
         today = day_of(self._clock(), tz)
-        if days or today != self._progress_day:
+        due = time.monotonic() - self._progress_at >= PROGRESS_EVERY_S
+        if today != self._progress_day or (days and due) or (self._progress_pending and due):
             # Worked out on a snapshot, written in one short transaction.
             config = self._config()
             with self._db.read() as conn:
@@ -139,7 +145,10 @@ class Settler:
             with self._db.write() as conn:
                 booked += apply_progress(conn, plan, self._device, self._clock())
                 self._prune(conn)
-            self._progress_day = today
+            self._progress_day, self._progress_at = today, time.monotonic()
+            self._progress_pending = False
+        elif days:
+            self._progress_pending = True  # refreshed on a later round
         return SettleReport(tuple(days), booked)
 
     def settle_day(self, day: int) -> int:
