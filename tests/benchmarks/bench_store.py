@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from human_pretraining.core.clock import add_days, day_bounds, day_of, frozen_clock
+from human_pretraining.core.clock import add_days, day_bounds, day_of
 from human_pretraining.core.model import MINUTE_MS
 from human_pretraining.core.timeline import Flags
 from human_pretraining.services.context import App, open_app
@@ -154,7 +154,7 @@ def build_year(app: App, days: int, spans_per_day: int, seed: int) -> int:
     for offset in range(days):
         day = add_days(today, -offset)
         evening = day_bounds(day, tz)[0] + 21 * 60 * MINUTE_MS
-        economy = Economy(app.db, app.device_id, app.config, app.tz, clock=frozen_clock(evening))
+        economy = Economy(app.deps.at(evening))
         for task in app.config().tasks[:2]:
             with contextlib.suppress(AlreadyDone):
                 economy.complete_task(task.name)

@@ -21,6 +21,7 @@ from human_pretraining.config.file import ConfigFile
 from human_pretraining.config.paths import Paths, default_database_url, resolve_paths
 from human_pretraining.core.clock import now_ms
 from human_pretraining.core.model import Config, Settings
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import Economy
 from human_pretraining.services.ingest import Ingestor
 from human_pretraining.services.pairing import Pairing
@@ -89,6 +90,7 @@ class App:
     db: Database
     device_id: int
     clock: Callable[[], int]
+    deps: Deps = field(init=False)
     ingestor: Ingestor = field(init=False)
     settler: Settler = field(init=False)
     economy: Economy = field(init=False)
@@ -98,11 +100,12 @@ class App:
     _tz: tuple[str, tzinfo] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.ingestor = Ingestor(self.db, self.device_id, self.settings, self.tz, self.clock)
-        self.settler = Settler(self.db, self.device_id, self.config, self.tz, self.clock)
-        self.economy = Economy(self.db, self.device_id, self.config, self.tz, self.clock)
-        self.queries = Queries(self.db, self.config, self.tz, self.clock)
-        self.web = Web(self.db, self.config, self.economy, self.clock)
+        self.deps = Deps(self.db, self.device_id, self.config, self.tz, self.clock)
+        self.ingestor = Ingestor(self.deps)
+        self.settler = Settler(self.deps)
+        self.economy = Economy(self.deps)
+        self.queries = Queries(self.deps)
+        self.web = Web(self.deps, self.economy)
         self.pairing = Pairing(self.db, self.clock)
 
     def config(self) -> Config:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from human_pretraining.core.clock import add_days, day_bounds, day_of, frozen_clock, to_date
+from human_pretraining.core.clock import add_days, day_bounds, day_of, to_date
 from human_pretraining.core.ids import uuid7
 from human_pretraining.core.ledger import PurchaseRefused
 from human_pretraining.core.model import DAY_MS, MINUTE_MS, FolderMatcher
@@ -155,9 +155,7 @@ def fill_demo(
     now = app.clock()
     tz = app.tz()
     today = day_of(now, tz)
-    ingestor = Ingestor(
-        app.db, app.device_id, app.settings, app.tz, app.clock, max_age_ms=(days + 2) * DAY_MS
-    )
+    ingestor = Ingestor(app.deps, max_age_ms=(days + 2) * DAY_MS)
     events = tasks = 0
     day_list = [add_days(today, -offset) for offset in range(days - 1, -1, -1)]
     for n, day in enumerate(day_list, 1):
@@ -165,7 +163,7 @@ def fill_demo(
         for i in range(0, len(batch), 500):
             events += ingestor.ingest(batch[i : i + 500]).accepted
         evening = min(now, day_bounds(day, tz)[0] + 21 * 60 * MINUTE_MS)
-        economy = Economy(app.db, app.device_id, app.config, app.tz, clock=frozen_clock(evening))
+        economy = Economy(app.deps.at(evening))
         for task in app.config().tasks:
             if rng.random() < 0.55:
                 try:
@@ -192,7 +190,7 @@ def _buy_some(app: App, rng: random.Random, day_list: list[int], now: int) -> in
         at = day_bounds(day, tz)[0] + 20 * 60 * MINUTE_MS + rng.randint(0, 90) * MINUTE_MS
         if at > now:
             continue
-        economy = Economy(app.db, app.device_id, app.config, app.tz, clock=frozen_clock(at))
+        economy = Economy(app.deps.at(at))
         try:
             economy.redeem(rng.choice(rewards).name)
             bought += 1

@@ -8,17 +8,16 @@ refused purchase writes nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
 
 from sqlalchemy import func, insert, select
 
-from human_pretraining.core.clock import day_of, days_between, now_ms
+from human_pretraining.core.clock import day_of, days_between
 from human_pretraining.core.ledger import Booking, PurchaseRefused, check_purchase
-from human_pretraining.core.model import MINUTE_MS, Config, Repeat, Reward, format_points
+from human_pretraining.core.model import MINUTE_MS, Repeat, Reward, Task, format_points
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.ingest import mark_dirty
-from human_pretraining.store.database import Database
 from human_pretraining.store.ledger import balance, book
 from human_pretraining.store.models import Purchase, TaskCompletion
 
@@ -46,27 +45,24 @@ class Bought:
     ends_ms: int | None  # allowances: when the prepaid window closes
 
 
+def _not_found(what: str, name: str, items: Sequence[Task] | Sequence[Reward]) -> NotFound:
+    known = ", ".join(f"'{i.name}'" for i in items) or "none defined"
+    return NotFound(f"There is no {what} named '{name}'. {what.capitalize()}s: {known}.")
+
+
 class Economy:
-    def __init__(
-        self,
-        db: Database,
-        device_id: int,
-        config: Callable[[], Config],
-        tz: Callable[[], tzinfo],
-        clock: Callable[[], int] = now_ms,
-    ) -> None:
-        self._db = db
-        self._device = device_id
-        self._config = config
-        self._tz = tz
-        self._clock = clock
+    def __init__(self, deps: Deps) -> None:
+        self._db = deps.db
+        self._device = deps.device_id
+        self._config = deps.config
+        self._tz = deps.tz
+        self._clock = deps.clock
 
     def complete_task(self, name: str) -> TaskDone:
         config = self._config()
         task = config.task(name)
         if task is None:
-            known = ", ".join(f"'{t.name}'" for t in config.tasks) or "none defined"
-            raise NotFound(f"There is no task named '{name}'. Tasks: {known}.")
+            raise _not_found("task", name, config.tasks)
         now = self._clock()
         today = day_of(now, self._tz())
         period = {Repeat.ONCE: "once", Repeat.DAILY: str(today)}.get(task.repeat, str(uuid.uuid4()))
@@ -107,8 +103,7 @@ class Economy:
         config = self._config()
         reward = config.reward(name)
         if reward is None:
-            known = ", ".join(f"'{r.name}'" for r in config.rewards) or "none defined"
-            raise NotFound(f"There is no reward named '{name}'. Rewards: {known}.")
+            raise _not_found("reward", name, config.rewards)
         return self.buy(reward)
 
     def buy(self, reward: Reward) -> Bought:

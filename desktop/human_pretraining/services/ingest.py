@@ -14,19 +14,17 @@ stale cache can only cost a merge, never time.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from human_pretraining.core.clock import day_of, now_ms
-from human_pretraining.core.model import Settings
+from human_pretraining.core.clock import day_of
 from human_pretraining.core.timeline import Heartbeat, continues
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS, parse_events, validate_batch
 from human_pretraining.store import hot
-from human_pretraining.store.database import Database
 from human_pretraining.store.models import ActivitySpan
 from human_pretraining.store.models import Subject as SubjectRow
 
@@ -87,25 +85,16 @@ def mark_dirty(conn: Connection, days: Iterable[int]) -> None:
 class Ingestor:
     """Stores heartbeats for one device; safe to call from several threads."""
 
-    def __init__(
-        self,
-        db: Database,
-        device_id: int,
-        settings: Callable[[], Settings],
-        tz: Callable[[], tzinfo],
-        clock: Callable[[], int] = now_ms,
-        max_age_ms: int = MAX_AGE_MS,
-    ) -> None:
-        self._db = db
-        self._device = device_id
-        self._settings = settings
-        self._tz = tz
-        self._clock = clock
+    def __init__(self, deps: Deps, max_age_ms: int = MAX_AGE_MS) -> None:
+        self._device = deps.device_id
+        self._settings = deps.settings
+        self._tz = deps.tz
+        self._clock = deps.clock
         self.max_age_ms = max_age_ms
         self._subjects: dict[tuple[str, str], int] = {}
         self._open: dict[tuple[int, int, str | None], _OpenSpan] = {}
         self._lock = threading.Lock()
-        self._writer = db.held()
+        self._writer = deps.db.held()
 
     def ingest_body(self, body: Any) -> IngestResult:
         """A request body ``{"events": [...]}`` from any client: schema, checks, store."""

@@ -7,18 +7,16 @@ targets on a year of history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Executable, func, select
 
-from human_pretraining.core.clock import add_days, day_bounds, day_of, now_ms
+from human_pretraining.core.clock import add_days, day_bounds, day_of
 from human_pretraining.core.goals import BADGES, GoalProgress, badge_value
-from human_pretraining.core.model import Config
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.progress import goal_progress, goal_streak, lifetime_totals
-from human_pretraining.store.database import Database
 from human_pretraining.store.ledger import balance
 from human_pretraining.store.models import (
     ActivitySpan,
@@ -75,17 +73,11 @@ class BadgeStatus:
 
 
 class Queries:
-    def __init__(
-        self,
-        db: Database,
-        config: Callable[[], Config],
-        tz: Callable[[], tzinfo],
-        clock: Callable[[], int] = now_ms,
-    ) -> None:
-        self._db = db
-        self._config = config
-        self._tz = tz
-        self._clock = clock
+    def __init__(self, deps: Deps) -> None:
+        self._db = deps.db
+        self._config = deps.config
+        self._tz = deps.tz
+        self._clock = deps.clock
 
     def today(self) -> int:
         return day_of(self._clock(), self._tz())

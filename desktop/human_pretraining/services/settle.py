@@ -10,21 +10,20 @@ one write transaction, so a crash leaves every day either settled or still dirty
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from human_pretraining.core.clock import day_bounds, day_of, hour_boundaries, now_ms
+from human_pretraining.core.clock import day_bounds, day_of, hour_boundaries
 from human_pretraining.core.ledger import settlement_bookings
-from human_pretraining.core.model import DAY_MS, MINUTE_MS, Category, Config, Rule, Source
+from human_pretraining.core.model import DAY_MS, MINUTE_MS, Category, Rule, Source
 from human_pretraining.core.rules import RuleSet, Subject, ruleset_for
 from human_pretraining.core.scoring import Allowance, DayScore, score_day
 from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground_pieces
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS
 from human_pretraining.services.progress import apply_progress, plan_progress, progress_days
-from human_pretraining.store.database import Database
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
     ActivitySpan,
@@ -109,19 +108,12 @@ def _note(rule: Rule, active_ms: int) -> str:
 class Settler:
     """Books points for dirty days; one instance per process, any thread."""
 
-    def __init__(
-        self,
-        db: Database,
-        device_id: int,
-        config: Callable[[], Config],
-        tz: Callable[[], tzinfo],
-        clock: Callable[[], int] = now_ms,
-    ) -> None:
-        self._db = db
-        self._device = device_id
-        self._config = config
-        self._tz = tz
-        self._clock = clock
+    def __init__(self, deps: Deps) -> None:
+        self._db = deps.db
+        self._device = deps.device_id
+        self._config = deps.config
+        self._tz = deps.tz
+        self._clock = deps.clock
         self._deferred: dict[int, float] = {}  # day -> when it first could not settle
         self._progress_day = 0  # the local day goals were last refreshed for
         self._progress_at = -PROGRESS_EVERY_S  # monotonic time of that refresh

@@ -9,18 +9,16 @@ other purchase.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 
-from human_pretraining.core.clock import now_ms
 from human_pretraining.core.enforcement import Verdict, decide, site_allowance
-from human_pretraining.core.model import Category, Config, Rule, SiteMatcher, Source
+from human_pretraining.core.model import Category, Rule, SiteMatcher, Source
 from human_pretraining.core.rules import Subject, ruleset_for
 from human_pretraining.core.scoring import Allowance
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import Bought, Economy
-from human_pretraining.store.database import Database
 from human_pretraining.store.ledger import balance
 from human_pretraining.store.models import Purchase
 
@@ -47,17 +45,11 @@ def report_subject(subject: Subject, rule: Rule | None) -> str:
 
 
 class Web:
-    def __init__(
-        self,
-        db: Database,
-        config: Callable[[], Config],
-        economy: Economy,
-        clock: Callable[[], int] = now_ms,
-    ) -> None:
-        self._db = db
-        self._config = config
+    def __init__(self, deps: Deps, economy: Economy) -> None:
+        self._db = deps.db
+        self._config = deps.config
         self._economy = economy
-        self._clock = clock
+        self._clock = deps.clock
 
     def verdict(self, url: str) -> SiteVerdict:
         """Verdict for a page; raises ValidationError for a URL that is not a web page."""
