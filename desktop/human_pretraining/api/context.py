@@ -18,5 +18,5 @@ def services() -> App:
 def json_body(schema: str) -> Any:
     """The request's JSON (400 when malformed), validated against ``shared/schemas``."""
     body = request.get_json(silent=False)
-    validate(schema, body)
+    validate(schema, body, request.get_data(cache=True))
     return body

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from human_pretraining.core.clock import day_of
+from human_pretraining.core.clock import days_between
 from human_pretraining.core.timeline import Heartbeat, continues
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS, parse_events, validate_batch
@@ -137,12 +137,13 @@ class Ingestor:
         pulsetime_ms = self._settings().pulsetime_s * 1000
         tz = self._tz()
         touched: list[_OpenSpan] = []
-        days: set[int] = set()
-        for beat in sorted(fresh, key=lambda b: b.start_ms):
+        fresh.sort(key=lambda b: b.start_ms)
+        for beat in fresh:
             touched.append(self._merge(conn, beat, pulsetime_ms))
-            days.add(day_of(beat.start_ms, tz))
-            if beat.end_ms > beat.start_ms:
-                days.add(day_of(beat.end_ms - 1, tz))
+        # Every day between the first start and the last end: two time-zone conversions
+        # per batch instead of two per event (a day in a gap is settled as empty).
+        last_end = max(max(b.end_ms for b in fresh) - 1, fresh[0].start_ms)
+        days = set(days_between(fresh[0].start_ms, last_end + 1, tz))
         self._flush(conn, touched)
         mark_dirty(conn, days)
         return IngestResult(len(fresh), len(beats) - len(fresh))

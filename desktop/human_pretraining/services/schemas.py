@@ -9,6 +9,7 @@ the offending field named the way a client wrote it (``events[3].start``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -36,9 +37,18 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
-def validate(name: str, body: Any) -> None:
-    """Raise ValidationError naming the first field of ``body`` that breaks schema ``name``."""
-    _require_valid_unicode(body)
+# A JSON escape of a UTF-16 surrogate; a raw body without one cannot hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def validate(name: str, body: Any, raw: bytes | None = None) -> None:
+    """Raise ValidationError naming the first field of ``body`` that breaks schema ``name``.
+
+    ``raw``, the request's bytes when there are any, lets the Unicode check skip the
+    common case cheaply.
+    """
+    if raw is None or _SURROGATE_ESCAPE.search(raw):
+        _require_valid_unicode(body)
     try:
         _validator(name)(body)
     except fastjsonschema.JsonSchemaValueException as exc:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-_IN_CHUNK = 500  # ids per IN (...) list, below every backend's parameter limit
+_IN_CHUNK = 300  # rows per statement: 900 parameters, below every backend's limit
 
 
 def _sql(conn: Connection, text: str) -> str:
@@ -35,28 +35,27 @@ def claim_event_ids(
 ) -> set[str]:
     """Remember the ids not seen before and return them (the events to store).
 
-    Ids are stored as the UUID's 16 bytes; ``event_ids`` must be valid UUID strings.
+    One statement per chunk: ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` returns
+    exactly the ids that were new (a repeat inside the chunk conflicts with its
+    first occurrence). Ids are stored as the UUID's 16 bytes.
     """
     cursor = _cursor(conn)
     keys = {uuid.UUID(e).bytes: e for e in event_ids}
-    known: set[bytes] = set()
     unique = list(keys)
+    new: set[str] = set()
     for i in range(0, len(unique), _IN_CHUNK):
         chunk = unique[i : i + _IN_CHUNK]
-        marks = ",".join("?" * len(chunk))
+        rows = ",".join("(?, ?, ?)" for _ in chunk)
         cursor.execute(
-            _sql(conn, f"SELECT event_id FROM seen_events WHERE event_id IN ({marks})"), chunk
-        )
-        known.update(bytes(row[0]) for row in cursor.fetchall())
-    new = [k for k in unique if k not in known]
-    if new:
-        cursor.executemany(
             _sql(
-                conn, "INSERT INTO seen_events (event_id, device_id, received_ms) VALUES (?, ?, ?)"
+                conn,
+                f"INSERT INTO seen_events (event_id, device_id, received_ms) VALUES {rows}"
+                " ON CONFLICT DO NOTHING RETURNING event_id",
             ),
-            [(k, device_id, received_ms) for k in new],
+            [value for key in chunk for value in (key, device_id, received_ms)],
         )
-    return {keys[k] for k in new}
+        new.update(keys[bytes(row[0])] for row in cursor.fetchall())
+    return new
 
 
 _INSERT_SPAN = (
