@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -200,6 +201,8 @@ def cmd_serve(app: App, args: argparse.Namespace, out: TextIO) -> None:
     from human_pretraining.api.server import ServerError
     from human_pretraining.app import run_headless
 
+    # Headless, the log on stderr is the only window: config reloads, errors, stops.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
         run_headless(app, args.host, args.port, args.allow_remote, out)
     except ServerError as exc:
