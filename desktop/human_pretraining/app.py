@@ -1,7 +1,8 @@
-"""Wiring one process: the store, the local endpoint, settling (and later the monitor and GUI).
+"""Wiring one process: the store, the local endpoint, the monitor, settling (later the GUI).
 
 ``run_headless`` is ``human-pretraining serve``: the endpoint in a waitress
-thread and a settling loop in the main thread, stopped cleanly by SIGINT or
+thread, the monitor (sampler, output and config watchers) in its own threads, and
+a settling loop in the main thread, stopped cleanly by SIGINT or
 SIGTERM. Every acknowledged event is already committed when it is acknowledged,
 so stopping (or being killed) loses nothing; the final settle just books it.
 """
@@ -18,6 +19,7 @@ from typing import TextIO
 
 from human_pretraining.api.server import ApiServer
 from human_pretraining.config.errors import ConfigError
+from human_pretraining.monitor.runner import Monitor
 from human_pretraining.services.context import App
 
 log = logging.getLogger(__name__)
@@ -25,10 +27,11 @@ log = logging.getLogger(__name__)
 SETTLE_EVERY_S = 5.0
 
 
-def tick(services: App) -> None:
-    """One round of background work: pick up config edits, then settle what arrived."""
+def tick(services: App, poll_config: bool = True) -> None:
+    """One round of background work: pick up config edits (unless the monitor's
+    config watcher does), then settle what arrived."""
     try:
-        if services.config_file.changed_on_disk():
+        if poll_config and services.config_file.changed_on_disk():
             services.config_file.reload()
             log.info("configuration reloaded")
     except ConfigError as exc:
@@ -47,6 +50,7 @@ def run_headless(
     allow_remote: bool,
     out: TextIO = sys.stdout,
     stop: threading.Event | None = None,
+    monitor: bool = True,
 ) -> int:
     stop = stop or threading.Event()
 
@@ -58,16 +62,22 @@ def run_headless(
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
     server = ApiServer(services, host, port or services.settings().port, allow_remote)
+    tracker = Monitor(services) if monitor else None
     # Everything loaded so far lives as long as the process: keep the garbage
     # collector from re-scanning it during requests (fewer latency spikes).
     gc.collect()
     gc.freeze()
     server.start()
     out.write(f"Human Pretraining is listening on {server.url} (Ctrl+C to stop)\n")
+    if tracker is not None:
+        tracker.start()
+        out.write(f"Tracking: {tracker.status()}\n")
     out.flush()
     while not stop.wait(SETTLE_EVERY_S):
-        tick(services)
+        tick(services, poll_config=tracker is None)
+    if tracker is not None:
+        tracker.stop()
     server.stop()
-    tick(services)
+    tick(services, poll_config=False)
     out.write("Stopped; everything received is saved.\n")
     return 0

@@ -204,7 +204,7 @@ def cmd_serve(app: App, args: argparse.Namespace, out: TextIO) -> None:
     # Headless, the log on stderr is the only window: config reloads, errors, stops.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        run_headless(app, args.host, args.port, args.allow_remote, out)
+        run_headless(app, args.host, args.port, args.allow_remote, out, monitor=not args.no_monitor)
     except ServerError as exc:
         raise UsageError(str(exc)) from None
 
@@ -313,6 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-remote",
         action="store_true",
         help="allow binding a non-loopback address (exposes your data to the network)",
+    )
+    serve.add_argument(
+        "--no-monitor",
+        action="store_true",
+        help="only the endpoint: no foreground-app sampling or output-folder watching",
     )
     serve.set_defaults(handler=cmd_serve)
 
