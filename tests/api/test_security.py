@@ -273,3 +273,12 @@ def test_non_loopback_binding_needs_the_explicit_flag(app: App) -> None:
 
     with pytest.raises(ServerError, match="--allow-remote"):
         ApiServer(app, "0.0.0.0", 0)
+
+
+def test_an_idle_server_does_not_spin(live: Live) -> None:
+    """Waitress reads its loop timeout as an integer; a value below 1 spun a whole core."""
+    import time
+
+    start = time.process_time()
+    time.sleep(1.0)
+    assert time.process_time() - start < 0.3  # a spinning loop uses the whole second
