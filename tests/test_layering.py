@@ -22,6 +22,7 @@ FORBIDDEN = {
     "config": ("PySide6", "flask", "waitress", "sqlalchemy"),
     # Every surface calls the services; only api/ and app.py may know about HTTP.
     "services": ("PySide6", "flask", "waitress", "werkzeug"),
+    "monitor": ("PySide6", "flask", "waitress", "werkzeug"),
 }
 
 

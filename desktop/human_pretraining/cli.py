@@ -79,6 +79,10 @@ def cmd_status(app: App, args: argparse.Namespace, out: TextIO) -> None:
                 f"  {mark} {goal.name:<{width}}  {_bar(p.fraction)}  {amount:<18} "
                 f"per {goal.period.value}  streak {status.streak}\n"
             )
+    paused = app.pause.until()
+    if paused and paused > app.clock():
+        out.write(f"Paused    tracking is paused until {format_time(paused)}\n")
+    out.write(f"Tracking  {tracking_summary()}\n")
     usage = app.queries.usage(s.day, s.day)[:5]
     if usage:
         out.write("Top today\n")
@@ -87,6 +91,17 @@ def cmd_status(app: App, args: argparse.Namespace, out: TextIO) -> None:
                 f"  {row.subject:<28} {_minutes(row.active_ms):>12}  {row.category:<11} "
                 f"{format_points(row.points):>7} pts\n"
             )
+
+
+def tracking_summary() -> str:
+    """What this machine's monitor can see (the probes are opened and closed again)."""
+    from human_pretraining.monitor.detect import detect_probes
+
+    detection = detect_probes()
+    try:
+        return detection.summary
+    finally:
+        detection.close()
 
 
 def _subject_from_target(target: str, kind: str | None, title: str | None) -> Subject:
@@ -240,6 +255,19 @@ def cmd_tokens_revoke(app: App, args: argparse.Namespace, out: TextIO) -> None:
         out.write(f"Revoked {t.id} ({t.client}); it can no longer reach the app.\n")
 
 
+def cmd_pause(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    if args.minutes <= 0 or args.minutes > 24 * 60:
+        raise UsageError("pause for 1 to 1440 minutes")
+    until = app.clock() + args.minutes * MINUTE_MS
+    app.pause.pause_until(until)
+    out.write(f"Tracking paused until {format_time(until)} (human-pretraining resume to undo).\n")
+
+
+def cmd_resume(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    app.pause.resume()
+    out.write("Tracking resumed.\n")
+
+
 def cmd_default(app: App, args: argparse.Namespace, out: TextIO) -> None:
     out.write(
         "Human Pretraining " + __version__ + "\n"
@@ -330,6 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a client by id or name")
     revoke.add_argument("which", help="the id or client name from 'tokens list'")
     revoke.set_defaults(handler=cmd_tokens_revoke)
+
+    pause = commands.add_parser("pause", help="pause automatic tracking for N minutes")
+    pause.add_argument("minutes", type=int, nargs="?", default=15)
+    pause.set_defaults(handler=cmd_pause)
+    commands.add_parser("resume", help="resume tracking now").set_defaults(handler=cmd_resume)
 
     demo = commands.add_parser("demo", help="fill the database with a realistic synthetic month")
     demo.add_argument("--days", type=int, default=30)

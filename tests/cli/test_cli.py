@@ -128,3 +128,14 @@ def test_home_option_beats_the_environment(tmp_path: Path) -> None:
 def test_version_and_plain_command() -> None:
     assert run("--version").stdout.startswith("human-pretraining ")
     assert "desktop window is not part of this version yet" in run().stdout
+
+
+def test_pause_and_resume_tracking(tmp_path: Path) -> None:
+    out = run("pause", "30", home=tmp_path).stdout
+    assert "paused until" in out
+    assert (tmp_path / "pause-until").exists()
+    assert "tracking is paused until" in run("status", home=tmp_path).stdout
+    assert run("pause", "0", home=tmp_path, check=False).returncode == 2
+    run("resume", home=tmp_path)
+    assert not (tmp_path / "pause-until").exists()
+    assert "paused" not in run("status", home=tmp_path).stdout

@@ -234,3 +234,29 @@ def test_heartbeats_survive_an_ingestion_failure(
     failing[0] = False
     sampler.flush()
     assert sum(stored) == 30
+
+
+def test_a_pause_set_from_another_process_is_honoured(
+    app: App, probes: FakeProbes, clocks: Clocks
+) -> None:
+    """`human-pretraining pause` writes the pause file; the serving sampler reads it."""
+    sampler = Sampler(
+        app.ingestor.ingest,
+        probes,
+        probes,
+        app.settings,
+        clocks.wall,
+        clocks.monotonic,
+        paused_elsewhere=app.pause.until,
+    )
+    sampler.tick()
+    run(sampler, clocks, 5 * 60)
+    app.pause.pause_until(clocks.wall() + 10 * 60_000)
+    run(sampler, clocks, 10 * 60)  # paused; the last tick restarts the clock
+    run(sampler, clocks, 2 * 60)
+    app.pause.pause_until(clocks.wall() + 60 * 60_000)
+    run(sampler, clocks, 60)
+    app.pause.resume()
+    run(sampler, clocks, 3 * 60 + 1)  # the first tick after resuming only restarts
+    sampler.flush()
+    assert activity_points(app) == 10_000

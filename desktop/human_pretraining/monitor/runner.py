@@ -24,7 +24,11 @@ class Monitor:
     def __init__(self, app: App, detection: Detection | None = None) -> None:
         self.detection = detection if detection is not None else detect_probes()
         self.sampler = Sampler(
-            app.ingestor.ingest, self.detection.foreground, self.detection.idle, app.settings
+            app.ingestor.ingest,
+            self.detection.foreground,
+            self.detection.idle,
+            app.settings,
+            paused_elsewhere=app.pause.until,
         )
         self.output = OutputWatcher(
             app.ingestor.ingest,

@@ -79,6 +79,7 @@ class Sampler:
         settings: Callable[[], Settings],
         wall: Callable[[], int] = now_ms,
         monotonic: Callable[[], float] = time.monotonic,
+        paused_elsewhere: Callable[[], int | None] = lambda: None,
     ) -> None:
         self._ingest = ingest
         self._foreground = foreground
@@ -90,6 +91,7 @@ class Sampler:
         self._buffer: list[Mapping[str, Any]] = []
         self._last_flush = monotonic()
         self._paused_until_ms = 0
+        self._paused_elsewhere = paused_elsewhere  # e.g. `human-pretraining pause` (PauseFile)
         self._failures: dict[str, str] = {}  # probe name -> last error, logged once
         self._lock = threading.Lock()
 
@@ -106,7 +108,7 @@ class Sampler:
 
     @property
     def paused_until_ms(self) -> int | None:
-        until = self._paused_until_ms
+        until = max(self._paused_until_ms, self._paused_elsewhere() or 0)
         return until if until > self._wall() else None
 
     # ---------------------------------------------------------------- sampling
@@ -141,7 +143,7 @@ class Sampler:
     def tick(self) -> None:
         with self._lock:
             wall, mono = self._wall(), self._monotonic()
-            if self._paused_until_ms > wall:
+            if max(self._paused_until_ms, self._paused_elsewhere() or 0) > wall:
                 self._last = None
             else:
                 seen = self._observe()

@@ -25,6 +25,7 @@ from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import Economy
 from human_pretraining.services.ingest import Ingestor
 from human_pretraining.services.pairing import Pairing
+from human_pretraining.services.pause import PauseFile
 from human_pretraining.services.queries import Queries
 from human_pretraining.services.settle import Settler
 from human_pretraining.services.web import Web
@@ -97,6 +98,7 @@ class App:
     queries: Queries = field(init=False)
     web: Web = field(init=False)
     pairing: Pairing = field(init=False)
+    pause: PauseFile = field(init=False)
     _tz: tuple[str, tzinfo] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -107,6 +109,7 @@ class App:
         self.queries = Queries(self.deps)
         self.web = Web(self.deps, self.economy)
         self.pairing = Pairing(self.db, self.clock)
+        self.pause = PauseFile(self.paths.data_dir / "pause-until")
 
     def config(self) -> Config:
         return self.config_file.current
