@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import IntFlag
+from typing import NamedTuple
 
 from human_pretraining.core.model import HOUR_MS, Source
 
@@ -38,9 +39,12 @@ class Flags(IntFlag):
     BROWSER = 8  # an app span whose app is a web browser
 
 
-@dataclass(frozen=True)
-class Heartbeat:
-    """One validated observation: ``subject`` was in front from ``start_ms`` for ``duration_ms``."""
+class Heartbeat(NamedTuple):
+    """One validated observation: ``subject`` was in front from ``start_ms`` for ``duration_ms``.
+
+    A named tuple rather than a dataclass: one is built per incoming event, and a
+    tuple is immutable and several times cheaper to construct.
+    """
 
     source: Source
     subject: str
