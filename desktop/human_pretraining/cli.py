@@ -373,6 +373,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 Handler = Callable[[App, argparse.Namespace, TextIO], None]
 
+# Mistakes a user can fix: one line on stderr, exit status 2, nothing written.
+USER_ERRORS = (
+    ConfigError,
+    DatabaseError,
+    ValidationError,
+    NotFound,
+    AlreadyDone,
+    PurchaseRefused,
+    UsageError,
+    ValueError,
+)
+
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
@@ -382,10 +394,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         app = open_app(args.home)
         handler(app, args, out)
-    except (ConfigError, DatabaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ValidationError, NotFound, AlreadyDone, PurchaseRefused, UsageError, ValueError) as exc:
+    except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `human-pretraining export | head`
