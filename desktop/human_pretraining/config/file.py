@@ -122,6 +122,8 @@ class ConfigFile:
         self._last_error: ConfigError | None = None
         self._seen: tuple[int, int] | None = None
         self._lock = threading.RLock()
+        # Called (on the writing or reloading thread) after a new config takes effect.
+        self.on_change: Callable[[Config], None] | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -177,7 +179,8 @@ class ConfigFile:
                 raise
             self._current = config
             self._last_error = None
-            return config
+        self._announce(config)
+        return config
 
     def _stat(self) -> tuple[int, int] | None:
         try:
@@ -230,7 +233,12 @@ class ConfigFile:
                 raise ConfigError(exc.message, None, exc.field, filename=None) from None
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._write(source, new_text, config)
-            return config
+        self._announce(config)
+        return config
+
+    def _announce(self, config: Config) -> None:
+        if self.on_change is not None:
+            self.on_change(config)
 
     def _write(self, source: _Source, text: str, config: Config) -> None:
         atomic_write(self.path, source.encode(text))

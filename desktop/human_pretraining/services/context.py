@@ -24,6 +24,7 @@ from human_pretraining.core.model import Config, Settings
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import Economy
 from human_pretraining.services.ingest import Ingestor
+from human_pretraining.services.notify import Change, Notifier
 from human_pretraining.services.pairing import Pairing
 from human_pretraining.services.pause import PauseFile
 from human_pretraining.services.queries import Queries
@@ -99,17 +100,20 @@ class App:
     web: Web = field(init=False)
     pairing: Pairing = field(init=False)
     pause: PauseFile = field(init=False)
+    notifier: Notifier = field(init=False)
     _tz: tuple[str, tzinfo] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.deps = Deps(self.db, self.device_id, self.config, self.tz, self.clock)
+        self.notifier = self.deps.notifier
+        self.config_file.on_change = lambda _config: self.notifier.publish(Change.CONFIG)
         self.ingestor = Ingestor(self.deps)
         self.settler = Settler(self.deps)
         self.economy = Economy(self.deps)
         self.queries = Queries(self.deps)
         self.web = Web(self.deps, self.economy)
-        self.pairing = Pairing(self.db, self.clock)
-        self.pause = PauseFile(self.paths.data_dir / "pause-until")
+        self.pairing = Pairing(self.db, self.clock, self.notifier)
+        self.pause = PauseFile(self.paths.data_dir / "pause-until", self.notifier)
 
     def config(self) -> Config:
         return self.config_file.current

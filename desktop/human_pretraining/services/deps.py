@@ -9,11 +9,12 @@ back-dated work (demo data, benchmarks) can fix the time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 
 from human_pretraining.core.clock import frozen_clock
 from human_pretraining.core.model import Config, Settings
+from human_pretraining.services.notify import Notifier
 from human_pretraining.store.database import Database
 
 
@@ -24,6 +25,7 @@ class Deps:
     config: Callable[[], Config]
     tz: Callable[[], tzinfo]
     clock: Callable[[], int]
+    notifier: Notifier = field(default_factory=Notifier)
 
     def settings(self) -> Settings:
         return self.config().settings

@@ -18,6 +18,7 @@ from human_pretraining.core.ledger import Booking, PurchaseRefused, check_purcha
 from human_pretraining.core.model import MINUTE_MS, Repeat, Reward, Task, format_points
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.ingest import mark_dirty
+from human_pretraining.services.notify import Change
 from human_pretraining.store.ledger import balance, book
 from human_pretraining.store.models import Purchase, TaskCompletion
 
@@ -57,6 +58,7 @@ class Economy:
         self._config = deps.config
         self._tz = deps.tz
         self._clock = deps.clock
+        self._notifier = deps.notifier
 
     def complete_task(self, name: str) -> TaskDone:
         config = self._config()
@@ -96,7 +98,9 @@ class Economy:
                 today,
                 Booking(f"task:{task.name}:{period}", task.points, "task", task.name, note),
             )
-            return TaskDone(task.name, task.points, balance(conn))
+            done_task = TaskDone(task.name, task.points, balance(conn))
+        self._notifier.publish(Change.LEDGER)
+        return done_task
 
     def redeem(self, name: str) -> Bought:
         """Buy a reward; raises PurchaseRefused (nothing written) when it may not be bought."""
@@ -141,7 +145,8 @@ class Economy:
             note = f"Bought '{reward.name}'{what}: -{format_points(reward.cost)}"
             booking = Booking(f"purchase:{uid}", -reward.cost, "reward", reward.name, note)
             book(conn, self._device, now, today, booking)
-            return Bought(reward.name, reward.cost, current - reward.cost, ends)
+        self._notifier.publish(Change.LEDGER)
+        return Bought(reward.name, reward.cost, current - reward.cost, ends)
 
 
 __all__ = ["AlreadyDone", "Bought", "Economy", "NotFound", "PurchaseRefused", "TaskDone"]

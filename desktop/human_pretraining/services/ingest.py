@@ -24,6 +24,7 @@ from human_pretraining.core.clock import days_between
 from human_pretraining.core.timeline import Heartbeat, continues
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS, parse_events, validate_batch
+from human_pretraining.services.notify import Change
 from human_pretraining.store import hot
 from human_pretraining.store.models import ActivitySpan
 from human_pretraining.store.models import Subject as SubjectRow
@@ -90,6 +91,7 @@ class Ingestor:
         self._settings = deps.settings
         self._tz = deps.tz
         self._clock = deps.clock
+        self._notifier = deps.notifier
         self.max_age_ms = max_age_ms
         self._subjects: dict[tuple[str, str], int] = {}
         self._open: dict[tuple[int, int, str | None], _OpenSpan] = {}
@@ -112,12 +114,15 @@ class Ingestor:
         with self._lock:
             try:
                 with self._writer.transaction() as conn:
-                    return self._store(conn, beats)
+                    result = self._store(conn, beats)
             except BaseException:
                 # The transaction rolled back: cached span ends may be ahead of the database.
                 self._open.clear()
                 self._subjects.clear()
                 raise
+        if result.accepted:
+            self._notifier.publish(Change.ACTIVITY)
+        return result
 
     def close(self) -> None:
         with self._lock:

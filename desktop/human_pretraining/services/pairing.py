@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 
 from human_pretraining.core.clock import now_ms
+from human_pretraining.services.notify import Change, Notifier
 from human_pretraining.store.database import Database
 from human_pretraining.store.models import ApiToken, PairingCode
 
@@ -86,8 +87,11 @@ def format_code(code: str) -> str:
 class Pairing:
     """Codes, tokens and the authentication check; thread-safe."""
 
-    def __init__(self, db: Database, clock: Callable[[], int] = now_ms) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], int] = now_ms, notifier: Notifier | None = None
+    ) -> None:
         self._db = db
+        self._notifier = notifier or Notifier()
         self._clock = clock
         self._lock = threading.Lock()
         self._failures: deque[float] = deque()
@@ -146,7 +150,8 @@ class Pairing:
                     )
                 )
             self._cache_read = 0.0
-            return token
+        self._notifier.publish(Change.CLIENTS)
+        return token
 
     # ----------------------------------------------------------------- tokens
 
@@ -202,4 +207,5 @@ class Pairing:
             if ids:
                 conn.execute(update(ApiToken).where(ApiToken.id.in_(ids)).values(revoked_ms=now))
         self._cache_read = 0.0
+        self._notifier.publish(Change.CLIENTS)
         return [t for t in self.tokens() if t.id in ids]

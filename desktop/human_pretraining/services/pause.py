@@ -14,21 +14,25 @@ import threading
 from pathlib import Path
 
 from human_pretraining.config.file import atomic_write
+from human_pretraining.services.notify import Change, Notifier
 
 
 class PauseFile:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, notifier: Notifier | None = None) -> None:
         self._path = path
+        self._notifier = notifier or Notifier()
         self._seen: tuple[int, int | None] | None = None  # (mtime_ns, until_ms)
         self._lock = threading.Lock()
 
     def pause_until(self, until_ms: int) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self._path, f"{until_ms}\n".encode())
+        self._notifier.publish(Change.PAUSE)
 
     def resume(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(self._path)
+        self._notifier.publish(Change.PAUSE)
 
     def until(self) -> int | None:
         """When the current pause ends (epoch ms), or None; a damaged file means no pause."""

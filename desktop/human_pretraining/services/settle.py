@@ -23,6 +23,7 @@ from human_pretraining.core.scoring import Allowance, DayScore, score_day
 from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground_pieces
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS
+from human_pretraining.services.notify import Change
 from human_pretraining.services.progress import apply_progress, plan_progress, progress_days
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
@@ -114,6 +115,7 @@ class Settler:
         self._config = deps.config
         self._tz = deps.tz
         self._clock = deps.clock
+        self._notifier = deps.notifier
         self._deferred: dict[int, float] = {}  # day -> when it first could not settle
         self._progress_day = 0  # the local day goals were last refreshed for
         self._progress_at = -PROGRESS_EVERY_S  # monotonic time of that refresh
@@ -141,6 +143,8 @@ class Settler:
             self._progress_pending = False
         elif days:
             self._progress_pending = True  # refreshed on a later round
+        if booked:
+            self._notifier.publish(Change.LEDGER)
         return SettleReport(tuple(days), booked)
 
     def settle_day(self, day: int) -> int:
