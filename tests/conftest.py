@@ -7,6 +7,7 @@ days are the same on every machine.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,10 @@ from pathlib import Path
 import pytest
 
 from human_pretraining.services.context import App, open_app
+
+# Qt renders offscreen in tests (real widgets and real pixels, no display needed);
+# the X11 probe tests start their own Xvfb and set DISPLAY themselves.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TEST_TZ = "Europe/Berlin"
 # A Thursday afternoon, local time: 2026-11-26 15:00 in Berlin.

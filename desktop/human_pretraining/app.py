@@ -1,4 +1,4 @@
-"""Wiring one process: the store, the local endpoint, the monitor, settling (later the GUI).
+"""Wiring one process: the store, the local endpoint, the monitor and settling.
 
 ``run_headless`` is ``human-pretraining serve``: the endpoint in a waitress
 thread, the monitor (sampler, output and config watchers) in its own threads, and
@@ -21,6 +21,7 @@ from human_pretraining.api.server import ApiServer
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.monitor.runner import Monitor
 from human_pretraining.services.context import App
+from human_pretraining.services.notify import Change
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,78 @@ def tick(services: App, poll_config: bool = True) -> None:
         log.exception("settling failed; it will be retried")
 
 
+class Runtime:
+    """Everything a running app does besides showing a window: the endpoint, the
+    monitor and a settling thread. ``serve`` and the GUI both run one."""
+
+    def __init__(
+        self,
+        services: App,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        allow_remote: bool = False,
+        monitor: bool = True,
+    ) -> None:
+        self.services = services
+        self.server = ApiServer(services, host, port or services.settings().port, allow_remote)
+        self.tracker = Monitor(services) if monitor else None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._settling: threading.Thread | None = None
+        self._unsubscribe = services.notifier.subscribe(self._changed)
+
+    def _changed(self, change: Change) -> None:
+        if change & Change.CONFIG and self.tracker is not None:
+            self.tracker.output.refresh()  # output folders may have been added or removed
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def tracking_status(self) -> str:
+        return self.tracker.status() if self.tracker is not None else "not tracking (--no-monitor)"
+
+    def start(self, settle_in_thread: bool = True) -> None:
+        """Start the endpoint and the monitor; with ``settle_in_thread``, a settling thread."""
+        # Everything loaded so far lives as long as the process: keep the garbage
+        # collector from re-scanning it during requests (fewer latency spikes).
+        gc.collect()
+        gc.freeze()
+        self.server.start()
+        if self.tracker is not None:
+            self.tracker.start()
+        if settle_in_thread:
+            self._settling = threading.Thread(target=self.settle_loop, name="settler", daemon=True)
+            self._settling.start()
+
+    def settle_soon(self) -> None:
+        """Settle now rather than at the next round (a click that should show at once)."""
+        self._wake.set()
+
+    def settle_loop(self) -> None:
+        """Settle every few seconds (or when woken) until :meth:`stop`."""
+        while not self._stop.is_set():
+            self._wake.wait(SETTLE_EVERY_S)
+            self._wake.clear()
+            if not self._stop.is_set():
+                tick(self.services, poll_config=self.tracker is None)
+
+    def request_stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop everything, then settle once more so what arrived is booked."""
+        self.request_stop()
+        if self._settling is not None:
+            self._settling.join(30)
+        if self.tracker is not None:
+            self.tracker.stop()
+        self.server.stop()
+        self._unsubscribe()
+        tick(self.services, poll_config=False)
+
+
 def run_headless(
     services: App,
     host: str,
@@ -61,23 +134,14 @@ def run_headless(
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
-    server = ApiServer(services, host, port or services.settings().port, allow_remote)
-    tracker = Monitor(services) if monitor else None
-    # Everything loaded so far lives as long as the process: keep the garbage
-    # collector from re-scanning it during requests (fewer latency spikes).
-    gc.collect()
-    gc.freeze()
-    server.start()
-    out.write(f"Human Pretraining is listening on {server.url} (Ctrl+C to stop)\n")
-    if tracker is not None:
-        tracker.start()
-        out.write(f"Tracking: {tracker.status()}\n")
+    runtime = Runtime(services, host, port, allow_remote, monitor)
+    runtime.start(settle_in_thread=False)
+    out.write(f"Human Pretraining is listening on {runtime.url} (Ctrl+C to stop)\n")
+    if runtime.tracker is not None:
+        out.write(f"Tracking: {runtime.tracking_status()}\n")
     out.flush()
     while not stop.wait(SETTLE_EVERY_S):
-        tick(services, poll_config=tracker is None)
-    if tracker is not None:
-        tracker.stop()
-    server.stop()
-    tick(services, poll_config=False)
+        tick(services, poll_config=runtime.tracker is None)
+    runtime.stop()
     out.write("Stopped; everything received is saved.\n")
     return 0

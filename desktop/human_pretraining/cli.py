@@ -12,6 +12,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -268,15 +269,21 @@ def cmd_resume(app: App, args: argparse.Namespace, out: TextIO) -> None:
     out.write("Tracking resumed.\n")
 
 
-def cmd_default(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    out.write(
-        "Human Pretraining " + __version__ + "\n"
-        "The desktop window is not part of this version yet; the command line is.\n"
-        "Try:  human-pretraining demo      (fill a realistic month of sample data)\n"
-        "      human-pretraining status    (balance, today, goals)\n"
-        "      human-pretraining --help    (every command)\n"
-        f"Configuration: {app.paths.config_file}\n"
-    )
+def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
+    """The desktop app; it opens the services itself, after the single-instance check."""
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise UsageError(
+            "no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            "On a machine without a screen run: human-pretraining serve"
+        )
+    from human_pretraining.gui.launch import run_gui
+
+    return run_gui(home, monitor=not getattr(args, "no_monitor", False))
 
 
 # -------------------------------------------------------------------- parser
@@ -295,8 +302,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep the config file and the database in DIR (same as HUMAN_PRETRAINING_HOME)",
     )
-    parser.set_defaults(handler=cmd_default)
+    parser.set_defaults(handler=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    gui = commands.add_parser(
+        "gui", help="the desktop window with tracking and the endpoint (also: no command)"
+    )
+    gui.add_argument("--no-monitor", action="store_true", help="do not track apps and folders")
+    gui.set_defaults(handler=None)
 
     status = commands.add_parser("status", help="balance, today's earned/spent, goals, streaks")
     status.set_defaults(handler=cmd_status)
@@ -389,6 +402,12 @@ USER_ERRORS = (
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
+    if args.handler is None:
+        try:
+            return cmd_gui(args.home, args)
+        except UsageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     handler: Handler = args.handler
     app: App | None = None
     try:

@@ -125,9 +125,19 @@ def test_home_option_beats_the_environment(tmp_path: Path) -> None:
     assert not (tmp_path / "env").exists()
 
 
-def test_version_and_plain_command() -> None:
+def test_version() -> None:
     assert run("--version").stdout.startswith("human-pretraining ")
-    assert "desktop window is not part of this version yet" in run().stdout
+
+
+def test_the_window_without_a_display_says_how_to_run_headless(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    result = run(home=tmp_path, check=False)
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "human-pretraining serve" in result.stderr
+    assert not (tmp_path / "history.sqlite3").exists()  # nothing was opened
 
 
 def test_pause_and_resume_tracking(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from human_pretraining.services.context import App
+from human_pretraining.services.economy import PurchaseRefused
 from human_pretraining.services.notify import Change, Notifier
 from tests.conftest import NOW
 from tests.services.test_ingest_and_settle import heartbeats
@@ -55,7 +56,7 @@ def test_tasks_purchases_config_pairing_and_pause_are_announced(
 
 def test_a_refused_purchase_is_not_announced(app: App, seen: list[Change]) -> None:
     expensive = max(app.config().rewards, key=lambda r: r.cost)
-    with pytest.raises(Exception, match="balance|points"):
+    with pytest.raises(PurchaseRefused):
         app.economy.redeem(expensive.name)
     assert seen == []
 

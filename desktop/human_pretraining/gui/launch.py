@@ -1,0 +1,105 @@
+"""``human-pretraining`` with no command: the window, the endpoint, the monitor, one process.
+
+Order matters: the single-instance check comes before the database and the port
+are touched, so a second start only brings the first window forward. Quitting
+(window, tray, Ctrl+C or SIGTERM) stops the endpoint and the monitor, settles
+what arrived and closes the database: nothing acknowledged is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from human_pretraining.api.server import ServerError
+from human_pretraining.app import Runtime
+from human_pretraining.config.paths import resolve_paths
+from human_pretraining.gui.bridge import ServicesBridge
+from human_pretraining.gui.context import GuiContext
+from human_pretraining.gui.icon import app_icon
+from human_pretraining.gui.main_window import TITLE, MainWindow
+from human_pretraining.gui.single_instance import (
+    SingleInstance,
+    ask_running_instance_to_show,
+    server_name,
+)
+from human_pretraining.gui.tray import Tray
+from human_pretraining.services.context import open_app
+
+log = logging.getLogger(__name__)
+
+
+def _application(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv)
+    app.setApplicationName(TITLE)
+    app.setApplicationDisplayName(TITLE)
+    app.setDesktopFileName("human-pretraining")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def run_gui(home: Path | None, monitor: bool = True, argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    qt_app = _application(argv if argv is not None else sys.argv[:1])
+    name = server_name(resolve_paths(home).data_dir)
+    if ask_running_instance_to_show(name):
+        print("Human Pretraining is already running; its window was brought to the front.")
+        return 0
+    instance = SingleInstance(name)
+
+    services = open_app(home)
+    try:
+        runtime = Runtime(services, monitor=monitor)
+    except ServerError as exc:
+        QMessageBox.critical(None, TITLE, f"Human Pretraining could not start.\n\n{exc}")
+        services.close()
+        return 2
+    bridge = ServicesBridge(services)
+    ctx = GuiContext(
+        bridge,
+        tracking_status=runtime.tracking_status,
+        settle_soon=runtime.settle_soon,
+        port=runtime.server.port,
+    )
+    window = MainWindow(ctx)
+    tray = Tray(ctx, window) if QSystemTrayIcon.isSystemTrayAvailable() else None
+    # With a tray, closing the window hides it and the tray quits; without one the
+    # window is the app, so closing it quits.
+    qt_app.setQuitOnLastWindowClosed(tray is None)
+    window.hide_on_close = tray is not None
+    if tray is not None:
+        tray.show()
+    instance.showRequested.connect(window.bring_to_front)
+
+    def _quit(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: quitting", signum)
+        qt_app.quit()
+
+    signal.signal(signal.SIGINT, _quit)
+    signal.signal(signal.SIGTERM, _quit)
+    # Python runs signal handlers only between bytecodes; a timer lets it in.
+    wakeup = QTimer()
+    wakeup.start(500)
+    wakeup.timeout.connect(lambda: None)
+
+    runtime.start()
+    window.show()
+    try:
+        return qt_app.exec()
+    finally:
+        window.save_state()
+        if tray is not None:
+            tray.hide()
+        instance.close()
+        runtime.stop()
+        bridge.close()
+        services.close()

@@ -1,0 +1,102 @@
+"""The tray icon: the balance in its tooltip and menu, quick actions, and notifications.
+
+Only created where a system tray exists (``QSystemTrayIcon.isSystemTrayAvailable``);
+elsewhere the window is the app. Notifications come from
+``services.alerts``: a goal met, a badge earned, the balance dropping low.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+
+from human_pretraining.core.model import MINUTE_MS, format_points
+from human_pretraining.gui.context import GuiContext
+from human_pretraining.gui.icon import app_icon
+from human_pretraining.gui.main_window import TITLE, MainWindow
+from human_pretraining.services.alerts import Alert, Snapshot, alerts, snapshot
+from human_pretraining.services.economy import PurchaseRefused
+
+PAUSE_MINUTES = 15
+
+
+class Tray(QSystemTrayIcon):
+    def __init__(self, ctx: GuiContext, window: MainWindow) -> None:
+        super().__init__(app_icon(), window)
+        self._ctx = ctx
+        self._window = window
+        self._menu = QMenu()
+        self._balance = self._menu.addAction("")
+        self._balance.setEnabled(False)
+        self._menu.addSeparator()
+        self._menu.addAction("Open Human Pretraining", window.bring_to_front)
+        self._pause = self._menu.addAction("", self._toggle_pause)
+        self._redeem = self._menu.addMenu("Redeem")
+        self._menu.addSeparator()
+        self._menu.addAction("Quit", QApplication.quit)
+        self.setContextMenu(self._menu)
+        self.activated.connect(self._on_activated)
+        self._last: Snapshot | None = None
+        ctx.bridge.ledgerChanged.connect(self.refresh)
+        ctx.bridge.configChanged.connect(self.refresh)
+        ctx.bridge.pauseChanged.connect(self.refresh)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        services = self._ctx.services
+        summary = services.queries.summary()
+        text = f"Balance: {format_points(summary.balance)} points"
+        self._balance.setText(text)
+        self.setToolTip(f"{TITLE} — {text}")
+        paused = services.pause.until()
+        self._pause.setText(
+            "Resume tracking"
+            if paused is not None and paused > services.clock()
+            else f"Pause tracking for {PAUSE_MINUTES} min"
+        )
+        self._fill_redeem(summary.balance)
+        now = snapshot(summary, services.queries.badges(), services.settings().low_balance)
+        if self._last is not None:
+            for alert in alerts(self._last, now, summary.balance):
+                self.notify(alert)
+        self._last = now
+
+    def _fill_redeem(self, balance: int) -> None:
+        self._redeem.clear()
+        for reward in self._ctx.services.config().rewards:
+            action = QAction(f"{reward.name} ({format_points(reward.cost)})", self._redeem)
+            action.triggered.connect(lambda _=False, name=reward.name: self._buy(name))
+            self._redeem.addAction(action)
+        self._redeem.setEnabled(bool(self._ctx.services.config().rewards))
+
+    def _buy(self, name: str) -> None:
+        try:
+            bought = self._ctx.services.economy.redeem(name)
+        except PurchaseRefused as exc:
+            self.notify(Alert("Not bought", str(exc)))
+            return
+        self.notify(
+            Alert("Bought", f"{bought.reward}: balance {format_points(bought.balance)} points")
+        )
+
+    @Slot()
+    def _toggle_pause(self) -> None:
+        services = self._ctx.services
+        paused = services.pause.until()
+        if paused is not None and paused > services.clock():
+            services.pause.resume()
+        else:
+            services.pause.pause_until(services.clock() + PAUSE_MINUTES * MINUTE_MS)
+
+    def notify(self, alert: Alert) -> None:
+        self.showMessage(alert.title, alert.message, QSystemTrayIcon.MessageIcon.Information, 5000)
+
+    @Slot(QSystemTrayIcon.ActivationReason)
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+            if self._window.isVisible():
+                self._window.hide()
+            else:
+                self._window.bring_to_front()

@@ -1,0 +1,1 @@
+"""One module per main view; the window shows them in this order."""

@@ -1,0 +1,18 @@
+"""The Dashboard view (placeholder until it is built)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from human_pretraining.gui.context import GuiContext
+from human_pretraining.gui.views.base import View
+
+
+class DashboardView(View):
+    title = "Dashboard"
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Dashboard"))
