@@ -21,6 +21,7 @@ from human_pretraining.config.file import ConfigFile
 from human_pretraining.config.paths import Paths, default_database_url, resolve_paths
 from human_pretraining.core.clock import now_ms
 from human_pretraining.core.model import Config, Settings
+from human_pretraining.services.dashboard import Dashboard
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import Economy
 from human_pretraining.services.ingest import Ingestor
@@ -97,6 +98,7 @@ class App:
     settler: Settler = field(init=False)
     economy: Economy = field(init=False)
     queries: Queries = field(init=False)
+    dashboard: Dashboard = field(init=False)
     web: Web = field(init=False)
     pairing: Pairing = field(init=False)
     pause: PauseFile = field(init=False)
@@ -111,6 +113,7 @@ class App:
         self.settler = Settler(self.deps)
         self.economy = Economy(self.deps)
         self.queries = Queries(self.deps)
+        self.dashboard = Dashboard(self.deps)
         self.web = Web(self.deps, self.economy)
         self.pairing = Pairing(self.db, self.clock, self.notifier)
         self.pause = PauseFile(self.paths.data_dir / "pause-until", self.notifier)

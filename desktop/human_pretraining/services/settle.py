@@ -102,6 +102,52 @@ class Classifier:
         return self._cache[key]
 
 
+def load_spans(
+    conn: Connection, start: int, end: int
+) -> tuple[list[Span], dict[tuple[Source, str], int]]:
+    """Every span that may overlap [start, end), and the subject ids seen."""
+    rows = conn.execute(
+        select(
+            ActivitySpan.device_id,
+            SubjectRow.id,
+            SubjectRow.source,
+            SubjectRow.name,
+            ActivitySpan.start_ms,
+            ActivitySpan.end_ms,
+            ActivitySpan.flags,
+            ActivitySpan.scroll_px,
+            ActivitySpan.scroll_ms,
+            ActivitySpan.words,
+            ActivitySpan.detail,
+        )
+        .join(SubjectRow, SubjectRow.id == ActivitySpan.subject_id)
+        # Spans never exceed MAX_SPAN_MS, so this range is all the index needs.
+        .where(ActivitySpan.start_ms >= start - MAX_SPAN_MS, ActivitySpan.start_ms < end)
+    ).all()
+    spans: list[Span] = []
+    ids: dict[tuple[Source, str], int] = {}
+    for r in rows:
+        source = Source(r.source)
+        ids[(source, r.name)] = r.id
+        if r.end_ms <= start and source is not Source.OUTPUT:
+            continue
+        spans.append(
+            Span(
+                source,
+                r.name,
+                r.start_ms,
+                r.end_ms,
+                Flags(r.flags),
+                r.scroll_px,
+                r.scroll_ms,
+                r.words,
+                r.detail,
+                r.device_id,
+            )
+        )
+    return spans, ids
+
+
 def _note(rule: Rule, active_ms: int) -> str:
     return f"{active_ms // MINUTE_MS} min of {rule.category.value} under rule '{rule.id}'"
 
@@ -178,7 +224,7 @@ class Settler:
         tz = self._tz()
         classify = Classifier(ruleset_for(config.rules), any(r.schedule for r in config.rules), tz)
         start, end = day_bounds(day, tz)
-        spans, subject_ids = self._spans(conn, start, end)
+        spans, subject_ids = load_spans(conn, start, end)
         score = score_day(
             foreground_pieces(spans),
             classify,
@@ -200,50 +246,6 @@ class Settler:
         self._write_usage(conn, day, score, subject_ids)
         conn.execute(delete(DirtyDay).where(DirtyDay.day == day))
         return booked
-
-    def _spans(
-        self, conn: Connection, start: int, end: int
-    ) -> tuple[list[Span], dict[tuple[Source, str], int]]:
-        rows = conn.execute(
-            select(
-                ActivitySpan.device_id,
-                SubjectRow.id,
-                SubjectRow.source,
-                SubjectRow.name,
-                ActivitySpan.start_ms,
-                ActivitySpan.end_ms,
-                ActivitySpan.flags,
-                ActivitySpan.scroll_px,
-                ActivitySpan.scroll_ms,
-                ActivitySpan.words,
-                ActivitySpan.detail,
-            )
-            .join(SubjectRow, SubjectRow.id == ActivitySpan.subject_id)
-            # Spans never exceed MAX_SPAN_MS, so this range is all the index needs.
-            .where(ActivitySpan.start_ms >= start - MAX_SPAN_MS, ActivitySpan.start_ms < end)
-        ).all()
-        spans: list[Span] = []
-        ids: dict[tuple[Source, str], int] = {}
-        for r in rows:
-            source = Source(r.source)
-            ids[(source, r.name)] = r.id
-            if r.end_ms <= start and source is not Source.OUTPUT:
-                continue
-            spans.append(
-                Span(
-                    source,
-                    r.name,
-                    r.start_ms,
-                    r.end_ms,
-                    Flags(r.flags),
-                    r.scroll_px,
-                    r.scroll_ms,
-                    r.words,
-                    r.detail,
-                    r.device_id,
-                )
-            )
-        return spans, ids
 
     def _allowances(self, conn: Connection, start: int, end: int) -> list[Allowance]:
         rows = conn.execute(

@@ -1,0 +1,1 @@
+"""The dashboard's parts, one widget per module; ``gui/views/dashboard.py`` lays them out."""
