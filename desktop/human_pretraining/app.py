@@ -26,6 +26,7 @@ from human_pretraining.services.notify import Change
 log = logging.getLogger(__name__)
 
 SETTLE_EVERY_S = 5.0
+MIN_SETTLE_GAP_S = 1.0
 
 
 def tick(services: App, poll_config: bool = True) -> None:
@@ -57,7 +58,8 @@ class Runtime:
         monitor: bool = True,
     ) -> None:
         self.services = services
-        self.server = ApiServer(services, host, port or services.settings().port, allow_remote)
+        chosen = port if port is not None else services.settings().port
+        self.server = ApiServer(services, host, chosen, allow_remote)
         self.tracker = Monitor(services) if monitor else None
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -93,9 +95,12 @@ class Runtime:
         self._wake.set()
 
     def settle_loop(self) -> None:
-        """Settle every few seconds (or when woken) until :meth:`stop`."""
+        """Settle every few seconds, or soon after being woken, until :meth:`stop`."""
         while not self._stop.is_set():
-            self._wake.wait(SETTLE_EVERY_S)
+            if self._wake.wait(SETTLE_EVERY_S):
+                # Woken by new activity: let the burst finish, and never settle more
+                # than about once a second however fast events arrive.
+                self._stop.wait(MIN_SETTLE_GAP_S)
             self._wake.clear()
             if not self._stop.is_set():
                 tick(self.services, poll_config=self.tracker is None)

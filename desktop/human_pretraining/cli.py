@@ -283,7 +283,11 @@ def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
         )
     from human_pretraining.gui.launch import run_gui
 
-    return run_gui(home, monitor=not getattr(args, "no_monitor", False))
+    return run_gui(
+        home,
+        monitor=not getattr(args, "no_monitor", False),
+        hidden=getattr(args, "hidden", False),
+    )
 
 
 # -------------------------------------------------------------------- parser
@@ -309,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
         "gui", help="the desktop window with tracking and the endpoint (also: no command)"
     )
     gui.add_argument("--no-monitor", action="store_true", help="do not track apps and folders")
+    gui.add_argument(
+        "--hidden", action="store_true", help="start in the tray without showing the window"
+    )
     gui.set_defaults(handler=None)
 
     status = commands.add_parser("status", help="balance, today's earned/spent, goals, streaks")

@@ -74,3 +74,28 @@ def test_changes_from_another_thread_arrive_as_one_signal(app: App, qtbot: QtBot
     qtbot.wait(300)
     assert received == ["ledger"]  # two writes in a burst: one refresh
     bridge.close()
+
+
+def test_without_a_tray_closing_quits_and_says_so_only_the_first_time(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    told: list[str] = []
+    for _ in range(2):
+        main = MainWindow(ctx)
+        qtbot.addWidget(main)
+        main.inform = lambda _title, text: told.append(text)  # type: ignore[method-assign]
+        main.quit_notice = True  # as the launcher sets it where there is no tray
+        main.show()
+        assert main.close()  # accepted: the window (and so the app) closes
+    assert len(told) == 1 and "closing the window quits" in told[0]
+
+
+def test_with_a_tray_closing_only_hides(ctx: GuiContext, qtbot: QtBot) -> None:
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.hide_on_close = True
+    main.show()
+    assert not main.close()
+    assert not main.isVisible()
+    main.bring_to_front()
+    assert main.isVisible()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -47,7 +48,10 @@ class MainWindow(QMainWindow):
         self._settings = QSettings(
             str(ctx.services.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
         )
+        # With a tray, closing hides the window; without one, closing quits, and
+        # ``quit_notice`` says so the first time (the launcher turns it on).
         self.hide_on_close = False
+        self.quit_notice = False
         self.setWindowTitle(TITLE)
         self.resize(*DEFAULT_SIZE)
         self._views: list[View] = [
@@ -139,4 +143,17 @@ class MainWindow(QMainWindow):
         if self.hide_on_close:
             event.ignore()
             self.hide()
+        elif self.quit_notice and not self._settings.value("told_close_quits", False, type=bool):
+            # No tray: the window is the app. Say so the first time, not every time.
+            self._settings.setValue("told_close_quits", True)
+            self._settings.sync()
+            self.inform(
+                TITLE,
+                "There is no system tray here, so closing the window quits Human Pretraining "
+                "and stops tracking until you start it again.",
+            )
         self.closeRequested.emit()
+
+    def inform(self, title: str, text: str) -> None:
+        """A message box (a seam: tests replace it rather than click a modal dialog)."""
+        QMessageBox.information(self, title, text)
