@@ -1,15 +1,19 @@
 """Refresh a view when its data changed, but only while it is visible.
 
 Every view hears every ledger and config change; a hidden view just remembers
-that it is out of date and reloads when it is next shown, so points arriving
-from the browser never make the window query for pages nobody is looking at.
+that it is out of date and reloads when it is next shown (the view calls
+:meth:`LazyRefresh.shown` from its ``showEvent``), so points arriving from the
+browser never make the window query for pages nobody is looking at.
+
+A QObject owned by the view, so the bridge's connections to :meth:`changed`
+end when the view is destroyed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
 
@@ -19,7 +23,6 @@ class LazyRefresh(QObject):
         self._view = view
         self._refresh = refresh
         self._stale = True
-        view.installEventFilter(self)
 
     @Slot()
     def changed(self) -> None:
@@ -29,8 +32,7 @@ class LazyRefresh(QObject):
         else:
             self._stale = True
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._view and event.type() == QEvent.Type.Show and self._stale:
+    def shown(self) -> None:
+        if self._stale:
             self._stale = False
             self._refresh()
-        return False

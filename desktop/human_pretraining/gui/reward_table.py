@@ -22,7 +22,7 @@ def what_it_is(reward: Reward) -> str:
         return f"{reward.minutes} min of {reward.site}"
     if reward.category:
         return f"{reward.minutes} min of {reward.category.value} time"
-    return "a treat you grant yourself"
+    return "plain reward"
 
 
 def limit_text(item: ShopItem) -> str:
@@ -44,6 +44,8 @@ class RewardTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self._rewards: list[Reward] = []
@@ -70,7 +72,6 @@ class RewardTable(QTableWidget):
             self.setItem(row, 5, text_item(item.refusal, tooltip=item.refusal))
             if selected is not None and reward.name == selected.name:
                 self.selectRow(row)
-        self.resizeColumnToContents(4)
 
     def _create_button(self, item: ShopItem) -> QPushButton:
         name = item.reward.name

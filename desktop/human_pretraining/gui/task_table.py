@@ -29,6 +29,8 @@ class TaskTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
+        for column in range(1, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self._tasks: list[Task] = []
@@ -54,7 +56,6 @@ class TaskTable(QTableWidget):
             self.setItem(row, 4, text_item(status.reason))
             if selected is not None and task.name == selected.name:
                 self.selectRow(row)
-        self.resizeColumnToContents(3)
 
     def _create_button(self, status: TaskStatus) -> QPushButton:
         name = status.task.name

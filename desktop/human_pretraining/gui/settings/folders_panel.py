@@ -30,7 +30,7 @@ from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.notice import Notice
 from human_pretraining.gui.table_items import text_item
 
-HEADERS = ("Folder", "Points per minute of words", "Rule")
+HEADERS = ("Folder", "Points a minute", "Rule")
 # What a new folder pays: the default configuration's notes folder.
 NEW_FOLDER_RULE = {"category": "output", "rate": 3, "daily_cap": 180}
 
@@ -59,7 +59,9 @@ class FoldersPanel(QWidget):
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._table.verticalHeader().hide()
-        self._table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._add = QPushButton("&Add folder…")
         self._add.setAccessibleName("Add folder")
         self._remove = QPushButton("&Remove folder")

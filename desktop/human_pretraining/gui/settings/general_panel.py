@@ -49,6 +49,8 @@ class GeneralPanel(QWidget):
         self._autostart_note = QLabel()
         self._autostart_note.setWordWrap(True)
         self._notice = Notice()
+        for spin in (self.port_spin, self.idle_spin):
+            spin.setMaximumWidth(spin.sizeHint().width() * 2)
         form = QFormLayout()
         form.addRow("P&ort", self.port_spin)
         form.addRow("", self._port_note)

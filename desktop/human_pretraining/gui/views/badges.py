@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -61,6 +62,10 @@ class BadgesView(View):
         group = QGroupBox(title)
         QVBoxLayout(group).addWidget(table)
         return group
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._lazy.shown()
 
     @property
     def summary_text(self) -> str:

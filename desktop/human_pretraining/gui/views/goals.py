@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -68,13 +68,13 @@ class GoalsView(View):
             self._create_group(
                 "Tasks", self.tasks, (self._add_task, self._edit_task, self._delete_task)
             ),
-            3,
+            1,
         )
         layout.addWidget(
             self._create_group(
                 "Goals", self.goals, (self._add_goal, self._edit_goal, self._delete_goal)
             ),
-            2,
+            1,
         )
         self._lazy = LazyRefresh(self, self.refresh)
         self.tasks.doneClicked.connect(self._on_done)
@@ -104,6 +104,10 @@ class GoalsView(View):
         layout.addWidget(table)
         layout.addLayout(row)
         return group
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._lazy.shown()
 
     @property
     def balance_text(self) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -97,6 +97,10 @@ class RewardsView(View):
             row.addStretch(1)
             layout.addLayout(row)
         return group
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._lazy.shown()
 
     @property
     def balance_text(self) -> str:
