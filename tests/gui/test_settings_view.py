@@ -58,6 +58,16 @@ def test_pair_shows_a_fresh_code_that_pairs(app: App, ctx: GuiContext, qtbot: Qt
     assert "Paired with chrome-extension" in panel.hint_text
 
 
+def test_an_unused_code_expires_on_screen(ctx: GuiContext, qtbot: QtBot) -> None:
+    view = make_view(ctx, qtbot)
+    panel = view.pairing
+    panel.new_code()
+    assert panel._expiry.isActive() and panel._expiry.remainingTime() > 4 * 60_000
+    panel._expiry.timeout.emit()  # what five minutes later looks like
+    assert not panel._code.isEnabled()
+    assert "expired" in panel.hint_text
+
+
 def test_revoke_a_paired_client(app: App, ctx: GuiContext, qtbot: QtBot) -> None:
     keep = app.pairing.pair(app.pairing.new_code().code, "firefox")
     token = app.pairing.pair(app.pairing.new_code().code, "chrome")
@@ -320,3 +330,52 @@ def test_cancelling_the_delete_dialog_keeps_everything(
     qtbot.keyClicks(dialog.confirm_edit, "DELETE")
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert app.queries.balance() == 50_000
+
+
+def test_a_large_export_reports_progress_while_the_window_keeps_running(
+    app: App, ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from sqlalchemy import insert
+
+    from human_pretraining.store.models import LedgerEntry
+
+    rows = 20_000
+    with app.db.write() as conn:
+        conn.execute(
+            insert(LedgerEntry),
+            [
+                {
+                    "idem_key": f"bulk:{i}",
+                    "device_id": app.device_id,
+                    "at_ms": i,
+                    "day": 20261126,
+                    "amount": 1,
+                    "kind": "task",
+                    "ref": "bulk",
+                    "note": "bulk row",
+                }
+                for i in range(rows)
+            ],
+        )
+    view = make_view(ctx, qtbot)
+    panel = view.data
+    view.tabs.setCurrentWidget(panel)
+    panel.table_combo.setCurrentIndex(panel.table_combo.findData("ledger"))
+    target = tmp_path / "ledger.json"
+    panel.choose_file = lambda *_: str(target)
+    seen_while_running: list[int] = []
+
+    def on_value(value: int) -> None:
+        thread = panel.export_thread
+        if thread is not None and thread.isRunning():
+            seen_while_running.append(value)
+
+    panel.progress.valueChanged.connect(on_value)
+    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    assert panel.export_thread is not None
+    with qtbot.waitSignal(panel.export_thread.finished, timeout=30_000):
+        pass
+    # The window's event loop handled progress while the rows were still being written.
+    assert any(0 < v < 100 for v in seen_while_running)
+    assert panel.progress.value() == 100
+    assert len(json.loads(target.read_text("utf-8"))["ledger"]) == rows
