@@ -13,8 +13,9 @@ stale cache can only cost a merge, never time.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,6 +128,16 @@ class Ingestor:
     def close(self) -> None:
         with self._lock:
             self._writer.close()
+
+    @contextlib.contextmanager
+    def held_still(self) -> Iterator[None]:
+        """Block ingestion while the caller deletes history; then forget the cached rows."""
+        with self._lock:
+            try:
+                yield
+            finally:
+                self._open.clear()
+                self._subjects.clear()
 
     def _store(self, conn: Connection, beats: Sequence[tuple[str, Heartbeat]]) -> IngestResult:
         new_ids = hot.claim_event_ids(conn, self._device, self._clock(), [i for i, _ in beats])

@@ -1,0 +1,1 @@
+"""The Settings view's panels: pairing, general options, output folders, data and autostart."""
