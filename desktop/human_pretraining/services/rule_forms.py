@@ -29,7 +29,7 @@ from human_pretraining.core.model import (
     SiteMatcher,
     ValidationError,
 )
-from human_pretraining.core.rules import rule_from_dict
+from human_pretraining.core.rules import parse_site, rule_from_dict
 
 KINDS = ("site", "app", "folder")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -215,6 +215,15 @@ def _number(text: str, field: str, required: bool) -> int | float | None:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
+def _site_text(pattern: str) -> str:
+    """A pasted URL as the rule spells sites: ``https://www.x.org/a/?q`` → ``x.org/a``."""
+    try:
+        domain, path = parse_site(pattern)
+    except ValidationError:
+        return pattern  # rule_from_dict says what is wrong with it, under the right field
+    return domain + path.rstrip("/")
+
+
 def _form_field(config_field: str) -> str:
     """``rules[3].schedule.hours`` → ``schedule``; ``rules[3].app[1]`` → ``pattern``."""
     rest = config_field.split("].", 1)[1] if "]." in config_field else ""
@@ -253,6 +262,8 @@ def table_from_form(
         table["app"] = names[0] if len(names) == 1 else names
         if form.title.strip():
             table["title"] = form.title.strip()
+    elif form.kind == "site":
+        table["site"] = _site_text(pattern)
     else:
         table[form.kind] = pattern
     table["category"] = form.category
@@ -316,3 +327,28 @@ def _keep_as_written(
 def ids_except(entries: Sequence[RuleEntry], index: int | None) -> set[str]:
     """The ids of every rule but the one at ``index`` (None: all of them)."""
     return {e.id for i, e in enumerate(entries) if i != index}
+
+
+def save_rule(config_file: ConfigFile, form: RuleForm, rule_id: str | None = None) -> str:
+    """Write ``form`` as a new last rule (``rule_id`` None) or over the rule ``rule_id``.
+
+    Returns the rule's id. Raises ``ValidationError`` naming a form field for a
+    bad value, ``ConfigError`` if the file refuses the change; either way nothing
+    is written.
+    """
+    entries = rule_entries(config_file)
+    index = None
+    if rule_id is not None:
+        index = next((i for i, e in enumerate(entries) if e.id == rule_id), None)
+        if index is None:
+            raise ValidationError("form", f"the rule {rule_id!r} is no longer in the file")
+    original = None
+    if index is not None:
+        tables = rule_tables(config_file.read_text())
+        if tables is not None and len(tables) == len(entries):
+            original = tables[index]
+    position = len(entries) if index is None else index
+    table = table_from_form(form, position, ids_except(entries, index), original)
+    if index is None:
+        return config_file.add_rule(table).rules[-1].id
+    return config_file.replace_rule(entries[index].id, table).rules[index].id
