@@ -343,3 +343,21 @@ def test_the_test_box_names_the_rule_a_url_or_an_app_hits(
 def test_the_view_is_in_the_window(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_view(), RulesView)
+
+
+def test_add_and_edit_are_reachable_from_the_keyboard(ctx: GuiContext, qtbot: QtBot) -> None:
+    view = open_view(ctx, qtbot)
+    table(view).setFocus()
+    qtbot.keyClick(table(view), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.dialog
+    assert dialog is not None and dialog.windowTitle() == "Add rule"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert view.dialog is None
+    click_rule(view, qtbot, "github")
+    table(view).setFocus()
+    qtbot.keyClick(table(view), Qt.Key.Key_Return)
+    dialog = view.dialog
+    assert dialog is not None and dialog.windowTitle() == "Edit rule"
+    assert line(dialog, "pattern").text() == "github.com"
+    assert line(dialog, "daily_cap").text() == "120"
+    dialog.reject()

@@ -118,7 +118,12 @@ def test_the_check_names_the_winner_and_the_rules_it_beat(app: App) -> None:
     assert [r.id for r in result.also_matching] == ["youtube"]
     lines = result.explanation()
     assert lines[0].startswith("web youtube.com/shorts/abc → rule 'youtube-shorts': site")
-    assert "also matches 'youtube'" in lines[1]
+    assert lines[1].startswith("also matches 'youtube' (site youtube.com → distraction, -1")
+    assert lines[1].endswith("but 'youtube-shorts' is more specific")
+    app.config_file.add_rule({"id": "second-reddit", "site": "reddit.com", "category": "focus",
+                              "rate": 1})  # fmt: skip
+    again = check(app.config(), "reddit.com")
+    assert again.explanation()[1].endswith("but 'reddit' comes first in the file")
     app_result = check(app.config(), "Code.exe")
     assert app_result.rule is not None and app_result.rule.id == "vscode"
     nothing = check(app.config(), "https://example.org/")

@@ -56,6 +56,7 @@ class RuleDialog(QDialog):
         self._save = save
         self.setWindowTitle("Edit rule" if form is not None else "Add rule")
         self.setAccessibleName(self.windowTitle())
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self._errors: dict[str, QLabel] = {name: self._create_error(name) for name in FIELDS}
         self._kind = self._create_combo("kind", KINDS, "Kind of rule")
         self._pattern = self._create_line("pattern", "Match")
@@ -76,7 +77,7 @@ class RuleDialog(QDialog):
         )
         self._days = {day: self._create_day(day) for day in DAYS}
         self._hours = self._create_line("hours", "Hours")
-        self._hours.setPlaceholderText("e.g. 09:00-17:00; empty: all day")
+        self._hours.setPlaceholderText("e.g. 09:00-17:00 or 22:00-02:00; empty: all day")
         self._id = self._create_line("id", "Rule id")
         self._id.setPlaceholderText("automatic; keep it stable once there is history")
         self._buttons = QDialogButtonBox(
@@ -92,7 +93,8 @@ class RuleDialog(QDialog):
         self._add_row(fields, "&Daily cap:", self._daily_cap, "daily_cap")
         self._add_row(fields, "Hourl&y cap:", self._hourly_cap, "hourly_cap")
         self._add_row(fields, "&Enforcement:", self._enforcement, "enforcement")
-        self._add_row(fields, "&Schedule:", self._create_schedule(), "schedule")
+        fields.addRow("&Days:", self._create_days())
+        self._add_row(fields, "Ho&urs:", self._hours, "schedule")
         self._add_row(fields, "&Id:", self._id, "id")
         layout = QVBoxLayout(self)
         layout.addLayout(fields)
@@ -135,15 +137,15 @@ class RuleDialog(QDialog):
         box.setAccessibleName(f"Applies on {day}")
         return box
 
-    def _create_schedule(self) -> QWidget:
-        schedule = QWidget()
-        row = QHBoxLayout(schedule)
+    def _create_days(self) -> QWidget:
+        days = QWidget()
+        row = QHBoxLayout(days)
         row.setContentsMargins(0, 0, 0, 0)
         for box in self._days.values():
             row.addWidget(box)
-        row.addWidget(self._hours, 1)
-        schedule.setToolTip("No day ticked and no hours: the rule always applies")
-        return schedule
+        row.addStretch(1)
+        days.setToolTip("The days the rule applies on; none ticked: every day")
+        return days
 
     def _add_row(self, fields: QFormLayout, label: str, widget: QWidget, name: str) -> None:
         fields.addRow(label, widget)

@@ -49,6 +49,8 @@ class RuleTester(QGroupBox):
         self._result.setObjectName("test_result")
         self._result.setAccessibleName("Test result")
         self._result.setWordWrap(True)
+        # Room for the verdict and two rules it beat, so the table cannot squeeze it away.
+        self._result.setMinimumHeight(self._result.fontMetrics().lineSpacing() * 3)
         row = QHBoxLayout()
         row.addWidget(self._target, 1)
         row.addWidget(self._kind)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from human_pretraining.core.model import Config, Rule, Source
+from human_pretraining.core.model import AppMatcher, Config, Rule, SiteMatcher, Source
 from human_pretraining.core.rules import Subject, explain, ruleset_for
 
 Kind = Literal["site", "app"]
@@ -61,14 +61,28 @@ class RuleCheck:
             return [f"{self.what}: no rule matches → neutral, 0 points/min"]
         lines = [f"{self.what} → rule {self.rule.id!r}: {explain(self.rule)}"]
         for other in self.also_matching:
-            lines.append(f"also matches {other.id!r} ({explain(other)}), {_why_lost(self.rule)}")
+            lines.append(
+                f"also matches {other.id!r} ({explain(other)}), {_why_won(self.rule, other)}"
+            )
         if self.rule.schedule is not None:
             lines.append("the rule has a schedule: outside it the next matching rule applies")
         return lines
 
 
-def _why_lost(winner: Rule) -> str:
-    return f"but {winner.id!r} is more specific or comes first in the file"
+def _specificity(rule: Rule) -> tuple[int, ...]:
+    # Only for the wording; RuleSet.candidates already put the rules in this order.
+    m = rule.matcher
+    if isinstance(m, SiteMatcher):
+        return (m.domain.count(".") + 1, len(m.path))
+    if isinstance(m, AppMatcher):
+        return (1 if m.title_pattern else 0,)
+    return (m.path.rstrip("/").count("/"),)
+
+
+def _why_won(winner: Rule, other: Rule) -> str:
+    if _specificity(winner) > _specificity(other):
+        return f"but {winner.id!r} is more specific"
+    return f"but {winner.id!r} comes first in the file"
 
 
 def check(
