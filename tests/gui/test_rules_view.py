@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import tomllib
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,6 +29,8 @@ from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.rule_dialog import RuleDialog
 from human_pretraining.gui.views.rules import RulesView
 from human_pretraining.services.context import App
+from tests.conftest import NOW
+from tests.services.test_ingest_and_settle import heartbeats
 
 NEW_RULE = """[[rules]]
 id = "site:news.example.org"
@@ -178,6 +181,25 @@ def test_a_rule_added_in_the_dialog_lands_in_the_file_and_rules_check_agrees(
     assert "rate         -3 points/min" in out
     assert "enforcement  nudge" in out
     assert "site:news.example.org: site news.example.org → distraction" in out
+
+
+def test_the_running_tracker_scores_with_a_rule_as_soon_as_it_is_saved(
+    app: App, ctx: GuiContext, qtbot: QtBot
+) -> None:
+    start = NOW - timedelta(hours=2)
+    app.ingestor.ingest(heartbeats("news.example.org/today", start, 10, "web"))
+    app.settler.settle()
+    view = open_view(ctx, qtbot)
+    dialog = fill_new_site_rule(view, qtbot)
+    press_ok(qtbot, dialog)
+    # The tracker keeps reporting; the next settlement re-scores the day with the new rule.
+    app.ingestor.ingest(
+        heartbeats("news.example.org/today", start + timedelta(minutes=10), 1, "web")
+    )
+    app.settler.settle()
+    [row] = app.queries.usage(app.queries.today(), app.queries.today())
+    assert (row.category, row.rule_id) == ("distraction", "site:news.example.org")
+    assert row.points == -3 * 11 * 1000
 
 
 def test_edit_reorder_and_delete_round_trip_through_the_file(
