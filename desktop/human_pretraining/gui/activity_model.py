@@ -54,10 +54,15 @@ class ActivityModel(QAbstractTableModel):
         self._italic = QFont()
         self._italic.setItalic(True)
 
-    def set_rows(self, rows: Sequence[UsageRow]) -> None:
+    def set_rows(self, rows: Sequence[UsageRow]) -> bool:
+        """Show ``rows``; False (and no reset, so scrolling and selection stay) if unchanged."""
+        ordered = sorted(rows, key=lambda r: (-r.active_ms, r.subject))
+        if ordered == self._rows:
+            return False
         self.beginResetModel()
-        self._rows = sorted(rows, key=lambda r: (-r.active_ms, r.subject))
+        self._rows = ordered
         self.endResetModel()
+        return True
 
     def row(self, index: int) -> UsageRow:
         return self._rows[index]

@@ -201,13 +201,14 @@ class ActivityView(View):
         self._next.setEnabled(self._day < today)
         self._today.setEnabled(self._day != today)
         rows = self._ctx.services.queries.usage(self._day, self._day)
-        self._model.set_rows(rows)
+        # Unchanged rows (activity arrived, nothing settled yet) leave the table as it is.
+        changed = self._model.set_rows(rows)
         self._table.setVisible(bool(rows))
         self._empty.setVisible(not rows)
         active = sum(r.active_ms for r in rows)
         points = sum(r.points for r in rows)
         self._total.setText(f"Total {duration_text(active)} · {signed_points(points)} points")
-        if selected is None or not self.select_subject(selected.subject):
+        if changed and (selected is None or not self.select_subject(selected.subject)):
             self._on_current_changed()
 
     def showEvent(self, event: QShowEvent) -> None:
