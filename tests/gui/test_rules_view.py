@@ -331,6 +331,14 @@ def test_kind_specific_fields_follow_the_kind(ctx: GuiContext, qtbot: QtBot) -> 
     assert "Code.exe" in line(dialog, "pattern").placeholderText()
     combo(dialog, "kind").setCurrentText("site")
     assert not line(dialog, "title").isEnabled() and combo(dialog, "enforcement").isEnabled()
+    # A new rule takes its category's usual rate and cap until one is typed.
+    combo(dialog, "category").setCurrentText("learning")
+    assert (line(dialog, "rate").text(), line(dialog, "daily_cap").text()) == ("2", "120")
+    combo(dialog, "category").setCurrentText("distraction")
+    assert (line(dialog, "rate").text(), line(dialog, "daily_cap").text()) == ("-2", "")
+    type_into(qtbot, line(dialog, "rate"), "-5")
+    combo(dialog, "category").setCurrentText("focus")
+    assert (line(dialog, "rate").text(), line(dialog, "daily_cap").text()) == ("-5", "240")
     dialog.reject()
 
 

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from human_pretraining.config.errors import ConfigError
-from human_pretraining.core.model import Category, Enforcement, ValidationError
-from human_pretraining.services.rule_forms import DAYS, KINDS, RuleForm
+from human_pretraining.core.model import MILLI, Category, Enforcement, ValidationError
+from human_pretraining.services.classify import DEFAULTS
+from human_pretraining.services.rule_forms import DAYS, KINDS, RuleForm, points_text
 
 PLACEHOLDERS = {
     "site": "youtube.com/shorts (every subdomain matches; a path narrows it)",
@@ -105,6 +106,10 @@ class RuleDialog(QDialog):
         self._buttons.accepted.connect(self._on_ok)
         self._buttons.rejected.connect(self.reject)
         self.set_form(form or RuleForm())
+        if form is None:
+            # A new rule starts from its category's usual rate and cap (as one-click
+            # classification uses) until the person types their own.
+            self._category.currentTextChanged.connect(self._on_category_changed)
 
     # ------------------------------------------------------------------ builders
 
@@ -205,6 +210,16 @@ class RuleDialog(QDialog):
         self._enforcement.setEnabled(kind == "site")
         if kind != "site":
             self._enforcement.setCurrentText(Enforcement.TRACK.value)
+
+    @Slot(str)
+    def _on_category_changed(self, category: str) -> None:
+        untouched = {points_text(d.rate * MILLI) for d in DEFAULTS.values()}
+        caps = {"", *(str(d.daily_cap) for d in DEFAULTS.values() if d.daily_cap)}
+        defaults = DEFAULTS[Category(category)]
+        if self._rate.text().strip() in untouched:
+            self._rate.setText(points_text(defaults.rate * MILLI))
+        if self._daily_cap.text().strip() in caps:
+            self._daily_cap.setText(str(defaults.daily_cap or ""))
 
     @Slot()
     def _on_ok(self) -> None:
