@@ -23,9 +23,10 @@ from human_pretraining import __version__
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.core.clock import format_day, parse_day
 from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
-from human_pretraining.core.rules import Subject, explain, ruleset_for
+from human_pretraining.core.rules import explain, ruleset_for
 from human_pretraining.services.context import App, open_app
 from human_pretraining.services.economy import AlreadyDone, NotFound, PurchaseRefused
+from human_pretraining.services.rule_check import subject_from_target
 from human_pretraining.store.database import DatabaseError
 
 EXPORT_TABLES = ("ledger", "activity", "purchases", "tasks")
@@ -105,24 +106,8 @@ def tracking_summary() -> str:
         detection.close()
 
 
-def _subject_from_target(target: str, kind: str | None, title: str | None) -> Subject:
-    """Guess whether TARGET is a site or an app; ``--site``/``--app`` decide when given."""
-    if kind is None:
-        looks_like_app = (
-            target.lower().endswith((".exe", ".app"))
-            or " " in target
-            or "\\" in target
-            or target.startswith("/")
-            or "." not in target
-        )
-        kind = "site" if "://" in target or not looks_like_app else "app"
-    if kind == "site":
-        return Subject.site(target)
-    return Subject.app(target, title=title)
-
-
 def cmd_rules_check(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    subject = _subject_from_target(args.target, args.kind, args.title)
+    subject = subject_from_target(args.target, args.kind, args.title)
     rule = ruleset_for(app.config().rules).match(subject)
     what = subject.name + subject.path if subject.source is Source.WEB else subject.name
     if rule is None:
