@@ -18,7 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import insert, select
 
 from human_pretraining.config.file import ConfigFile
-from human_pretraining.config.paths import Paths, default_database_url, resolve_paths
+from human_pretraining.config.paths import (
+    Paths,
+    database_url,
+    default_database_url,
+    resolve_paths,
+)
 from human_pretraining.core.clock import now_ms
 from human_pretraining.core.model import Config, Settings
 from human_pretraining.services.deps import Deps
@@ -134,8 +139,8 @@ def open_app(home: Path | None = None, clock: Callable[[], int] = now_ms) -> App
     paths = resolve_paths(home)
     config_file = ConfigFile(paths.config_file)
     config = config_file.load()
-    url = config.settings.database_url or default_database_url(paths)
-    if not config.settings.database_url:
+    url = database_url(paths, config.settings.database_url)
+    if url == default_database_url(paths):
         paths.ensure_dirs()
     db = open_database(url)
     name = config.settings.device_name or socket.gethostname()
