@@ -34,6 +34,7 @@ from human_pretraining.services.pause import PauseFile
 from human_pretraining.services.queries import Queries
 from human_pretraining.services.settle import Settler
 from human_pretraining.services.web import Web
+from human_pretraining.store.concurrency import insert_new
 from human_pretraining.store.database import Database, open_database
 from human_pretraining.store.models import Device, LedgerTotal
 
@@ -81,8 +82,12 @@ def register_device(db: Database, uid: str, name: str) -> int:
         if found is not None:
             return int(found)
         device_id = conn.execute(
-            insert(Device).values(uid=uid, name=name, created_ms=now_ms()).returning(Device.id)
-        ).scalar_one()
+            insert_new(conn, Device, ["uid"])
+            .values(uid=uid, name=name, created_ms=now_ms())
+            .returning(Device.id)
+        ).scalar()
+        if device_id is None:  # registered at the same moment by another process
+            return int(conn.execute(select(Device.id).where(Device.uid == uid)).scalar_one())
         conn.execute(insert(LedgerTotal).values(device_id=device_id, total=0))
         return int(device_id)
 

@@ -18,13 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from human_pretraining.core.clock import days_between
 from human_pretraining.core.timeline import Heartbeat, continues
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS, parse_events, validate_batch
 from human_pretraining.store import hot
+from human_pretraining.store.concurrency import insert_new
 from human_pretraining.store.models import ActivitySpan
 from human_pretraining.store.models import Subject as SubjectRow
 
@@ -71,8 +72,15 @@ def subject_ids(
             select(SubjectRow.id).where(SubjectRow.source == source, SubjectRow.name == name)
         ).scalar()
         if found is None:
+            # Another machine may be adding the same subject right now: skip, then read.
             found = conn.execute(
-                insert(SubjectRow).values(source=source, name=name).returning(SubjectRow.id)
+                insert_new(conn, SubjectRow, ["source", "name"])
+                .values(source=source, name=name)
+                .returning(SubjectRow.id)
+            ).scalar()
+        if found is None:
+            found = conn.execute(
+                select(SubjectRow.id).where(SubjectRow.source == source, SubjectRow.name == name)
             ).scalar_one()
         cache[(source, name)] = found
 

@@ -5,6 +5,11 @@ re-scores each dirty day from its spans (``core.timeline`` + ``core.scoring``),
 books the difference per (day, rule) bucket (``core.ledger``), rebuilds the day's
 usage rows, then re-evaluates the goals and badges those days affect. Each day is
 one write transaction, so a crash leaves every day either settled or still dirty.
+
+Several machines may settle the same day at once (one shared PostgreSQL): each
+day's write takes the day's advisory lock, so the second settler sees the first
+one's entries and books only what is still missing; the bucket keys
+(``core.ledger``) make a booking that slips through anyway collide, not repeat.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS
 from human_pretraining.services.progress import apply_progress, plan_progress, progress_days
+from human_pretraining.store.concurrency import lock_day
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
     ActivitySpan,
@@ -157,6 +163,7 @@ class Settler:
                 before = _fingerprint(conn, day, self._tz())
                 score, subject_ids = self._score(conn, day)
             with self._db.write() as conn:
+                lock_day(conn, day)  # another machine settling this day finishes first
                 if _fingerprint(conn, day, self._tz()) != before:
                     continue  # new activity arrived meanwhile: score again
                 self._deferred.pop(day, None)
@@ -165,6 +172,7 @@ class Settler:
         if time.monotonic() - first < MAX_DEFER_S:
             return 0
         with self._db.write() as conn:
+            lock_day(conn, day)
             score, subject_ids = self._score(conn, day)
             self._deferred.pop(day, None)
             return self._commit(conn, day, score, subject_ids)
