@@ -21,6 +21,7 @@ from human_pretraining.api.server import ApiServer
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.monitor.runner import Monitor
 from human_pretraining.services.context import App
+from human_pretraining.store.database import DatabaseUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,12 @@ def tick(services: App, poll_config: bool = True) -> None:
     except ConfigError as exc:
         log.warning("configuration not reloaded, the last good one stays in force: %s", exc)
     try:
+        services.ingestor.replay()  # events kept locally while the server was away
         services.settler.settle()
         services.db.checkpoint()
+    except DatabaseUnreachable as exc:
+        pending = services.ingestor.pending()
+        log.warning("%s; %d events are kept on this machine until it is back", exc, pending)
     except Exception:
         log.exception("settling failed; it will be retried")
 

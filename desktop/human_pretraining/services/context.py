@@ -34,6 +34,7 @@ from human_pretraining.services.pause import PauseFile
 from human_pretraining.services.queries import Queries
 from human_pretraining.services.settle import Settler
 from human_pretraining.services.web import Web
+from human_pretraining.store.buffer import BUFFER_FILENAME, EventBuffer
 from human_pretraining.store.concurrency import insert_new
 from human_pretraining.store.database import Database, open_database
 from human_pretraining.store.models import Device, LedgerTotal
@@ -113,7 +114,9 @@ class App:
 
     def __post_init__(self) -> None:
         self.deps = Deps(self.db, self.device_id, self.config, self.tz, self.clock)
-        self.ingestor = Ingestor(self.deps)
+        # A server can go away; a local SQLite file cannot, so it needs no buffer.
+        buffer = None if self.db.is_sqlite else EventBuffer(self.paths.data_dir / BUFFER_FILENAME)
+        self.ingestor = Ingestor(self.deps, buffer=buffer)
         self.settler = Settler(self.deps)
         self.economy = Economy(self.deps)
         self.queries = Queries(self.deps)
