@@ -13,14 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from human_pretraining.cli import main
 from human_pretraining.config.paths import DATABASE_URL_ENV
 from human_pretraining.services.context import open_app
 from human_pretraining.store.database import Database, open_database
 from human_pretraining.store.ledger import balance, ledger_sum
-from human_pretraining.store.models import Base
+from human_pretraining.store.models import Base, DirtyDay, LedgerEntry
 from tests.conftest import FakeClock
 from tests.pg import free_port
 
@@ -93,3 +93,37 @@ def test_bad_or_unreachable_targets_fail_with_one_clear_line(
     err = capsys.readouterr().err
     assert f"database server at 127.0.0.1:{port} is unreachable" in err
     assert "secret" not in err
+
+
+def test_a_second_machines_history_joins_without_counting_a_day_twice(
+    isolated_home: Path,
+    tmp_path: Path,
+    new_database: Callable[[bool], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two machines with the same days each copy their history into one server."""
+    laptop, desktop = isolated_home, tmp_path / "desktop"
+    target_url = new_database(False)
+    for home, seed in ((laptop, "1"), (desktop, "2")):
+        assert run("--home", str(home), "demo", "--days", "3", "--seed", seed)[0] == 0
+        code, said = run("--home", str(home), "db", "copy", "--to", target_url)
+        assert code == 0, said
+    target = open_database(target_url)
+    sources = [open_database(f"sqlite:///{home}/history.sqlite3") for home in (laptop, desktop)]
+    spans = [counts(db)["activity_spans"] for db in sources]
+    assert counts(target)["activity_spans"] == sum(spans)
+    assert counts(target)["devices"] == 2
+
+    # The days both machines settled are re-scored there from both machines' spans...
+    monkeypatch.setenv(DATABASE_URL_ENV, target_url)
+    there = open_app(laptop, clock=FakeClock())
+    assert there.settler.settle().booked > 0
+    # ... after which re-scoring every day from scratch books nothing more.
+    with there.db.write() as conn:
+        days = set(conn.execute(select(LedgerEntry.day)).scalars())
+        conn.execute(insert(DirtyDay), [{"day": d} for d in sorted(days)])
+    assert there.settler.settle().booked == 0
+    with there.db.read() as conn:
+        assert balance(conn) == ledger_sum(conn)
+    for db in (there, target, *sources):
+        db.close()
