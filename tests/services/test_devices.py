@@ -8,10 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from human_pretraining.config.paths import DATABASE_URL_ENV
 from human_pretraining.core.model import MINUTE_MS
 from human_pretraining.services.context import App, open_app
+from human_pretraining.store.models import ActivitySpan, LedgerEntry, SeenEvent
 from tests.conftest import NOW, FakeClock
 from tests.services.test_ingest_and_settle import heartbeats
 
@@ -52,3 +54,20 @@ def test_each_device_shows_its_own_time_and_both_share_balance_and_goals(
     assert app.queries.summary() == other.queries.summary()
     assert app.queries.badges() == other.queries.badges()
     assert app.queries.device_usage(today - 1, today - 1) == []
+
+    # Every span and event id carries the machine that sent it; entries the one that booked.
+    with app.db.read() as conn:
+        spans = dict(
+            conn.execute(
+                select(ActivitySpan.device_id, func.count()).group_by(ActivitySpan.device_id)
+            ).all()
+        )
+        events = dict(
+            conn.execute(
+                select(SeenEvent.device_id, func.count()).group_by(SeenEvent.device_id)
+            ).all()
+        )
+        booked_by = set(conn.execute(select(LedgerEntry.device_id)).scalars())
+    assert set(spans) == {app.device_id, other.device_id}
+    assert events == {app.device_id: 30, other.device_id: 35}
+    assert booked_by <= {app.device_id, other.device_id} and booked_by
