@@ -29,7 +29,7 @@ from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS
 from human_pretraining.services.progress import apply_progress, plan_progress, progress_days
-from human_pretraining.store.concurrency import lock_day
+from human_pretraining.store.concurrency import PROGRESS, lock_app, lock_day
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
     ActivitySpan,
@@ -136,13 +136,24 @@ class Settler:
         today = day_of(self._clock(), tz)
         due = time.monotonic() - self._progress_at >= PROGRESS_EVERY_S
         if today != self._progress_day or (days and due) or (self._progress_pending and due):
-            # Worked out on a snapshot, written in one short transaction.
             config = self._config()
-            with self._db.read() as conn:
-                plan = plan_progress(conn, config, progress_days(set(days), today), today)
-            with self._db.write() as conn:
-                booked += apply_progress(conn, plan, self._device, self._clock())
-                self._prune(conn)
+            wanted = progress_days(set(days), today)
+            if self._db.is_sqlite:
+                # Worked out on a snapshot, written in one short transaction (one writer).
+                with self._db.read() as conn:
+                    plan = plan_progress(conn, config, wanted, today)
+                with self._db.write() as conn:
+                    booked += apply_progress(conn, plan, self._device, self._clock())
+                    self._prune(conn)
+            else:
+                # Writers do not block readers here, but another machine may refresh at
+                # the same time: plan under the lock, so an older plan never overwrites
+                # a newer one.
+                with self._db.write() as conn:
+                    lock_app(conn, PROGRESS)
+                    plan = plan_progress(conn, config, wanted, today)
+                    booked += apply_progress(conn, plan, self._device, self._clock())
+                    self._prune(conn)
             self._progress_day, self._progress_at = today, time.monotonic()
             self._progress_pending = False
         elif days:
