@@ -2,7 +2,9 @@
 
 The cluster listens on a free loopback port (and a socket in its own directory),
 trusts local connections, and runs with fsync off: it exists only for one test
-session. initdb refuses to run as root, so as root the cluster belongs to the
+session, and a stopped server process (not a crashed machine) loses nothing that
+way. ``synchronous_commit`` stays on: a commit must be in the WAL when it returns,
+or stopping the server "immediately" would lose acknowledged events. initdb refuses to run as root, so as root the cluster belongs to the
 ``postgres`` user (created by Debian's package) and every server command runs
 through ``runuser``. Missing binaries fail the tests with the install command;
 they are never skipped.
@@ -59,7 +61,7 @@ class Cluster:
             conf.write(
                 f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
                 f"unix_socket_directories = '{self.root}'\nfsync = off\n"
-                "synchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n"
+                "full_page_writes = off\nmax_connections = 200\n"
             )
         self.start()
 

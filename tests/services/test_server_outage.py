@@ -11,6 +11,8 @@ ingestion path. Retries during and after the outage are absorbed by event ids.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -109,3 +111,45 @@ def test_events_sent_while_the_server_is_away_are_stored_exactly_once(
     assert stored() == (minutes, minutes * 60_000, minutes * rate(app, Subject.app("code")))
     tick(app, poll_config=False)  # and again: nothing changes
     assert stored() == (minutes, minutes * 60_000, minutes * rate(app, Subject.app("code")))
+
+
+def test_a_steady_stream_of_events_survives_the_server_restarting_under_it(
+    served: tuple[App, str, requests.Session], own_cluster: Cluster
+) -> None:
+    """A client keeps posting while the server is stopped and started: every post is
+    acknowledged, and every event ends up stored exactly once."""
+    app, base, session = served
+    minutes = 120
+    events = heartbeats("code", MORNING, minutes)
+    sent = threading.Event()
+    failures: list[str] = []
+
+    def client() -> None:
+        for i in range(0, minutes, 2):
+            response = session.post(
+                base + "/api/v1/events", json={"events": events[i : i + 2]}, timeout=30
+            )
+            if response.status_code != 200:
+                failures.append(response.text)
+            if i % 10 == 0:  # now and then a retry of the previous batch, as a client does
+                session.post(base + "/api/v1/events", json={"events": events[i : i + 2]})
+            time.sleep(0.01)
+        sent.set()
+
+    sender = threading.Thread(target=client)
+    sender.start()
+    time.sleep(0.2)
+    own_cluster.stop()
+    tick(app, poll_config=False)  # the serve loop runs on while the server is away
+    time.sleep(0.2)
+    own_cluster.start()
+    sender.join(60)
+    assert sent.is_set() and not failures, failures
+    tick(app, poll_config=False)
+    assert app.ingestor.pending() == 0
+
+    with app.db.read() as conn:
+        seen = conn.execute(select(func.count()).select_from(SeenEvent)).scalar_one()
+        ms = conn.execute(select(func.sum(ActivitySpan.end_ms - ActivitySpan.start_ms))).scalar()
+    assert (seen, ms) == (minutes, minutes * 60_000)
+    assert activity_points(app) == minutes * rate(app, Subject.app("code"))
