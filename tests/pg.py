@@ -4,9 +4,11 @@ The cluster listens on a free loopback port (and a socket in its own directory),
 trusts local connections, and runs with fsync off: it exists only for one test
 session, and a stopped server process (not a crashed machine) loses nothing that
 way. ``synchronous_commit`` stays on: a commit must be in the WAL when it returns,
-or stopping the server "immediately" would lose acknowledged events. initdb refuses to run as root, so as root the cluster belongs to the
-``postgres`` user (created by Debian's package) and every server command runs
-through ``runuser``. Missing binaries fail the tests with the install command;
+or stopping the server "immediately" would lose acknowledged events.
+
+initdb refuses to run as root, so as root the cluster belongs to the ``postgres``
+user (created by Debian's package) and every server command runs through
+``runuser``. Missing binaries fail the tests with the install command;
 they are never skipped.
 """
 
