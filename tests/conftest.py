@@ -3,18 +3,26 @@
 Nothing here or in any test touches the real user profile: HUMAN_PRETRAINING_HOME
 points into the test's temporary directory, and the time zone is pinned so local
 days are the same on every machine.
+
+The database behind ``app`` is chosen by the ``backend`` fixture: SQLite here;
+``tests/store`` and ``tests/services`` override it to run every test on SQLite
+and on PostgreSQL (a private cluster started once per session, see tests/pg.py;
+each test gets its own database copied from a migrated template).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from human_pretraining.config.paths import DATABASE_URL_ENV
 from human_pretraining.services.context import App, open_app
+from human_pretraining.store.database import open_database
+from tests.pg import Cluster
 
 # Qt renders offscreen in tests (real widgets and real pixels, no display needed);
 # the X11 probe tests start their own Xvfb and set DISPLAY themselves.
@@ -52,8 +60,61 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    cluster = Cluster()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: Cluster) -> str:
+    """A database at the newest schema, copied for each test (faster than migrating)."""
+    name = pg_cluster.create_database()
+    open_database(pg_cluster.url(name)).close()
+    return name
+
+
 @pytest.fixture
-def app(isolated_home: Path, clock: FakeClock) -> Iterator[App]:
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def new_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[bool], str]]:
+    """Makes URLs of new databases on the test's backend: empty, or migrated (``True``)."""
+    made: list[str] = []
+    cluster: Cluster | None = None
+    if backend == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+
+    def make(migrated: bool = False) -> str:
+        if cluster is None:
+            return f"sqlite:///{tmp_path}/db-{len(list(tmp_path.glob('db-*')))}.sqlite3"
+        template = request.getfixturevalue("pg_template") if migrated else None
+        name = cluster.create_database(template)
+        made.append(name)
+        return cluster.url(name)
+
+    yield make
+    if cluster is not None and made:
+        with cluster.admin() as conn:
+            for name in made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app(
+    isolated_home: Path,
+    clock: FakeClock,
+    backend: str,
+    new_database: Callable[[bool], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[App]:
+    if backend != "sqlite":
+        monkeypatch.setenv(DATABASE_URL_ENV, new_database(True))
     application = open_app(isolated_home, clock=clock)
     yield application
     application.close()

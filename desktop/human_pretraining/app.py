@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from types import FrameType
 from typing import TextIO
 
@@ -22,11 +23,14 @@ from human_pretraining.config.errors import ConfigError
 from human_pretraining.monitor.runner import Monitor
 from human_pretraining.services.context import App
 from human_pretraining.services.notify import Change
+from human_pretraining.store.database import DatabaseUnreachable
 
 log = logging.getLogger(__name__)
 
 SETTLE_EVERY_S = 5.0
 MIN_SETTLE_GAP_S = 1.0
+UNREACHABLE_WARN_EVERY_S = 60.0
+_warned: dict[int, float] = {}  # App id -> when "server unreachable" was last logged
 
 
 def tick(services: App, poll_config: bool = True) -> None:
@@ -39,10 +43,20 @@ def tick(services: App, poll_config: bool = True) -> None:
     except ConfigError as exc:
         log.warning("configuration not reloaded, the last good one stays in force: %s", exc)
     try:
+        services.ingestor.replay()  # events kept locally while the server was away
         services.settler.settle()
         services.db.checkpoint()
+    except DatabaseUnreachable as exc:
+        # Said once a minute, not on every round, while the server stays away.
+        now = time.monotonic()
+        if now - _warned.get(id(services), -UNREACHABLE_WARN_EVERY_S) >= UNREACHABLE_WARN_EVERY_S:
+            _warned[id(services)] = now
+            pending = services.ingestor.pending()
+            log.warning("%s; %d events are kept on this machine until it is back", exc, pending)
     except Exception:
         log.exception("settling failed; it will be retried")
+    else:
+        _warned.pop(id(services), None)  # reachable: the next outage is reported at once
 
 
 class Runtime:

@@ -25,6 +25,7 @@ from human_pretraining.core.clock import format_day, parse_day
 from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
 from human_pretraining.core.rules import explain, ruleset_for
 from human_pretraining.services.context import App, open_app
+from human_pretraining.services.copy import TableCopied, copy_history
 from human_pretraining.services.economy import AlreadyDone, NotFound, PurchaseRefused
 from human_pretraining.services.rule_check import subject_from_target
 from human_pretraining.store.database import DatabaseError
@@ -254,6 +255,41 @@ def cmd_resume(app: App, args: argparse.Namespace, out: TextIO) -> None:
     out.write("Tracking resumed.\n")
 
 
+def cmd_db_copy(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    from human_pretraining.config.paths import default_database_url
+    from human_pretraining.store.database import open_database
+    from human_pretraining.store.ledger import balance
+
+    source_url = args.source or default_database_url(app.paths)
+    if not args.source and not app.paths.database_file.exists():
+        raise UsageError(f"there is no history at {app.paths.database_file} to copy")
+    source = app.db if source_url == app.db.url else open_database(source_url)
+    target = open_database(args.to)  # creates the tables there; clear errors if unreachable
+    try:
+        out.write(f"Copying {source.where} → {target.where}\n")
+        out.flush()
+
+        def report(t: TableCopied) -> None:
+            out.write(f"  {t.table:<18} {t.copied:>9,} of {t.rows:>9,} rows copied\n")
+            out.flush()
+
+        results = copy_history(source, target, report)
+        with target.read() as conn:
+            there = balance(conn)
+        copied = sum(t.copied for t in results)
+        already = sum(t.rows - t.copied for t in results)
+        out.write(
+            f"Done: {copied:,} rows copied, {already:,} already there. "
+            f"Balance there: {format_points(there)} points.\n"
+            "Use it on every machine: set database_url in the settings "
+            "(or HUMAN_PRETRAINING_DATABASE_URL).\n"
+        )
+    finally:
+        target.close()
+        if source is not app.db:
+            source.close()
+
+
 def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
     """The desktop app; it opens the services itself, after the single-instance check."""
     if (
@@ -368,6 +404,25 @@ def build_parser() -> argparse.ArgumentParser:
     pause.add_argument("minutes", type=int, nargs="?", default=15)
     pause.set_defaults(handler=cmd_pause)
     commands.add_parser("resume", help="resume tracking now").set_defaults(handler=cmd_resume)
+
+    db = commands.add_parser("db", help="the database: copy this history to a shared server")
+    db_commands = db.add_subparsers(metavar="ACTION", required=True)
+    copy = db_commands.add_parser(
+        "copy", help="copy this machine's history into another database (safe to repeat)"
+    )
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="e.g. postgresql+psycopg://me@server/human_pretraining",
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        help="the history to copy (default: this machine's SQLite file)",
+    )
+    copy.set_defaults(handler=cmd_db_copy)
 
     demo = commands.add_parser("demo", help="fill the database with a realistic synthetic month")
     demo.add_argument("--days", type=int, default=30)

@@ -29,6 +29,8 @@ import platformdirs
 
 APP_NAME = "human-pretraining"
 HOME_ENV = "HUMAN_PRETRAINING_HOME"
+# Points this process at another database (e.g. a shared PostgreSQL); wins over the setting.
+DATABASE_URL_ENV = "HUMAN_PRETRAINING_DATABASE_URL"
 CONFIG_FILENAME = "config.toml"
 DATABASE_FILENAME = "history.sqlite3"
 
@@ -86,3 +88,12 @@ def default_database_url(paths: Paths) -> str:
     ``sqlite:///C:/Users/...``. Forward slashes work on every platform.
     """
     return "sqlite:///" + paths.database_file.absolute().as_posix()
+
+
+def database_url(
+    paths: Paths, setting: str = "", *, environ: Mapping[str, str] | None = None
+) -> str:
+    """The database to use: ``$HUMAN_PRETRAINING_DATABASE_URL``, else the ``database_url``
+    setting, else the SQLite file beside the configuration."""
+    env = os.environ if environ is None else environ
+    return env.get(DATABASE_URL_ENV, "").strip() or setting or default_database_url(paths)

@@ -18,7 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import insert, select
 
 from human_pretraining.config.file import ConfigFile
-from human_pretraining.config.paths import Paths, default_database_url, resolve_paths
+from human_pretraining.config.paths import (
+    Paths,
+    database_url,
+    default_database_url,
+    resolve_paths,
+)
 from human_pretraining.core.clock import now_ms
 from human_pretraining.core.model import Config, Settings
 from human_pretraining.services.dashboard import Dashboard
@@ -31,6 +36,8 @@ from human_pretraining.services.pause import PauseFile
 from human_pretraining.services.queries import Queries
 from human_pretraining.services.settle import Settler
 from human_pretraining.services.web import Web
+from human_pretraining.store.buffer import BUFFER_FILENAME, EventBuffer
+from human_pretraining.store.concurrency import insert_new
 from human_pretraining.store.database import Database, open_database
 from human_pretraining.store.models import Device, LedgerTotal
 
@@ -78,8 +85,12 @@ def register_device(db: Database, uid: str, name: str) -> int:
         if found is not None:
             return int(found)
         device_id = conn.execute(
-            insert(Device).values(uid=uid, name=name, created_ms=now_ms()).returning(Device.id)
-        ).scalar_one()
+            insert_new(conn, Device, ["uid"])
+            .values(uid=uid, name=name, created_ms=now_ms())
+            .returning(Device.id)
+        ).scalar()
+        if device_id is None:  # registered at the same moment by another process
+            return int(conn.execute(select(Device.id).where(Device.uid == uid)).scalar_one())
         conn.execute(insert(LedgerTotal).values(device_id=device_id, total=0))
         return int(device_id)
 
@@ -109,7 +120,9 @@ class App:
         self.deps = Deps(self.db, self.device_id, self.config, self.tz, self.clock)
         self.notifier = self.deps.notifier
         self.config_file.on_change = lambda _config: self.notifier.publish(Change.CONFIG)
-        self.ingestor = Ingestor(self.deps)
+        # A server can go away; a local SQLite file cannot, so it needs no buffer.
+        buffer = None if self.db.is_sqlite else EventBuffer(self.paths.data_dir / BUFFER_FILENAME)
+        self.ingestor = Ingestor(self.deps, buffer=buffer)
         self.settler = Settler(self.deps)
         self.economy = Economy(self.deps)
         self.queries = Queries(self.deps)
@@ -141,8 +154,8 @@ def open_app(home: Path | None = None, clock: Callable[[], int] = now_ms) -> App
     paths = resolve_paths(home)
     config_file = ConfigFile(paths.config_file)
     config = config_file.load()
-    url = config.settings.database_url or default_database_url(paths)
-    if not config.settings.database_url:
+    url = database_url(paths, config.settings.database_url)
+    if url == default_database_url(paths):
         paths.ensure_dirs()
     db = open_database(url)
     name = config.settings.device_name or socket.gethostname()

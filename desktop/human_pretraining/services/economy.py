@@ -1,8 +1,9 @@
 """Checking off tasks and buying rewards: the two ways points move by the user's hand.
 
 Each is one write transaction that checks and books together (``BEGIN IMMEDIATE``
-on SQLite), so two purchases racing cannot both spend the same points, and a
-refused purchase writes nothing.
+on SQLite, an advisory lock on PostgreSQL), so two purchases racing — on one
+machine or two — cannot both spend the same points, and a refused purchase
+writes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from human_pretraining.core.model import MINUTE_MS, Repeat, Reward, Task, format
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.ingest import mark_dirty
 from human_pretraining.services.notify import Change
+from human_pretraining.store.concurrency import SPENDING, lock_app
 from human_pretraining.store.ledger import balance, book
 from human_pretraining.store.models import Purchase, TaskCompletion
 
@@ -69,6 +71,7 @@ class Economy:
         today = day_of(now, self._tz())
         period = {Repeat.ONCE: "once", Repeat.DAILY: str(today)}.get(task.repeat, str(uuid.uuid4()))
         with self._db.write() as conn:
+            lock_app(conn, SPENDING)  # machines check off and spend one at a time
             done = conn.execute(
                 select(TaskCompletion.id).where(
                     TaskCompletion.task == task.name, TaskCompletion.period_key == period
@@ -116,6 +119,7 @@ class Economy:
         now = self._clock()
         today = day_of(now, self._tz())
         with self._db.write() as conn:
+            lock_app(conn, SPENDING)  # the balance checked is the balance debited
             bought_today = conn.execute(
                 select(func.count()).where(Purchase.reward == reward.name, Purchase.day == today)
             ).scalar_one()

@@ -5,6 +5,11 @@ all call :meth:`Ingestor.ingest`. A batch is one transaction: either every new
 event is stored (and its id remembered, so a retry is a no-op) or none is. The
 caller acknowledges only after this returns, so an acknowledged event is on disk.
 
+When the database is a server that cannot be reached, a batch goes to this
+machine's event buffer instead (``store.buffer``) and counts as accepted once it
+is durable there; :meth:`Ingestor.replay` later stores it through this same path,
+where the event ids make a replay idempotent.
+
 Merging happens here, against the newest stored span of the same subject and
 signals, following ``core.timeline.continues``. The last span per key is cached
 in memory; the SQL update is relative (``end = max(end, new)``, sums added), so a
@@ -14,12 +19,13 @@ stale cache can only cost a merge, never time.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from human_pretraining.core.clock import days_between
 from human_pretraining.core.timeline import Heartbeat, continues
@@ -27,8 +33,15 @@ from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS, parse_events, validate_batch
 from human_pretraining.services.notify import Change
 from human_pretraining.store import hot
+from human_pretraining.store.buffer import EventBuffer
+from human_pretraining.store.concurrency import insert_new
+from human_pretraining.store.database import DatabaseUnreachable
 from human_pretraining.store.models import ActivitySpan
 from human_pretraining.store.models import Subject as SubjectRow
+
+log = logging.getLogger(__name__)
+
+REPLAY_BATCH = 500  # buffered events stored per transaction when the server is back
 
 
 @dataclass(frozen=True)
@@ -73,8 +86,15 @@ def subject_ids(
             select(SubjectRow.id).where(SubjectRow.source == source, SubjectRow.name == name)
         ).scalar()
         if found is None:
+            # Another machine may be adding the same subject right now: skip, then read.
             found = conn.execute(
-                insert(SubjectRow).values(source=source, name=name).returning(SubjectRow.id)
+                insert_new(conn, SubjectRow, ["source", "name"])
+                .values(source=source, name=name)
+                .returning(SubjectRow.id)
+            ).scalar()
+        if found is None:
+            found = conn.execute(
+                select(SubjectRow.id).where(SubjectRow.source == source, SubjectRow.name == name)
             ).scalar_one()
         cache[(source, name)] = found
 
@@ -87,7 +107,9 @@ def mark_dirty(conn: Connection, days: Iterable[int]) -> None:
 class Ingestor:
     """Stores heartbeats for one device; safe to call from several threads."""
 
-    def __init__(self, deps: Deps, max_age_ms: int = MAX_AGE_MS) -> None:
+    def __init__(
+        self, deps: Deps, max_age_ms: int = MAX_AGE_MS, buffer: EventBuffer | None = None
+    ) -> None:
         self._device = deps.device_id
         self._settings = deps.settings
         self._tz = deps.tz
@@ -98,6 +120,8 @@ class Ingestor:
         self._open: dict[tuple[int, int, str | None], _OpenSpan] = {}
         self._lock = threading.Lock()
         self._writer = deps.db.held()
+        self._buffer = buffer
+        self.unreachable: str | None = None  # why the last write could not reach the server
 
     def ingest_body(self, body: Any) -> IngestResult:
         """A request body ``{"events": [...]}`` from any client: schema, checks, store."""
@@ -114,13 +138,51 @@ class Ingestor:
             return IngestResult(0, 0)
         with self._lock:
             try:
-                with self._writer.transaction() as conn:
-                    result = self._store(conn, beats)
-            except BaseException:
-                # The transaction rolled back: cached span ends may be ahead of the database.
-                self._open.clear()
-                self._subjects.clear()
-                raise
+                return self._store_now(beats)
+            except DatabaseUnreachable as exc:
+                if self._buffer is None:
+                    raise
+                self._buffer.add(beats)
+                if self.unreachable is None:
+                    log.warning("%s; keeping events in %s until it is back", exc, self._buffer.path)
+                self.unreachable = str(exc)
+                # Duplicates are unknown until replay; the replay skips them.
+                return IngestResult(len(beats), 0)
+
+    def pending(self) -> int:
+        """Events waiting in this machine's buffer for the database server."""
+        return 0 if self._buffer is None else self._buffer.count()
+
+    def replay(self) -> int:
+        """Store buffered events (oldest first); returns how many were moved.
+
+        Raises :class:`DatabaseUnreachable` (leaving the rest buffered) while the
+        server is still away.
+        """
+        moved = 0
+        while self._buffer is not None:
+            beats = self._buffer.oldest(REPLAY_BATCH)
+            if not beats:
+                break
+            with self._lock:
+                self._store_now(beats)
+            self._buffer.remove([event_id for event_id, _ in beats])
+            moved += len(beats)
+        if moved:
+            log.info("database server reachable again: %d buffered events stored", moved)
+        return moved
+
+    def _store_now(self, beats: Sequence[tuple[str, Heartbeat]]) -> IngestResult:
+        """One transaction on the database (the caller holds the lock)."""
+        try:
+            with self._writer.transaction() as conn:
+                result = self._store(conn, beats)
+        except BaseException:
+            # The transaction rolled back: cached span ends may be ahead of the database.
+            self._open.clear()
+            self._subjects.clear()
+            raise
+        self.unreachable = None
         if result.accepted:
             self._notifier.publish(Change.ACTIVITY)
         return result

@@ -13,6 +13,7 @@ another process takes effect within that second).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -26,7 +27,7 @@ from sqlalchemy import insert, select, update
 
 from human_pretraining.core.clock import now_ms
 from human_pretraining.services.notify import Change, Notifier
-from human_pretraining.store.database import Database
+from human_pretraining.store.database import Database, DatabaseUnreachable
 from human_pretraining.store.models import ApiToken, PairingCode
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read and type
@@ -158,11 +159,16 @@ class Pairing:
     def _refresh(self) -> None:
         if time.monotonic() - self._cache_read < CACHE_TTL_S:
             return
-        with self._db.read() as conn:
-            rows = conn.execute(
-                select(ApiToken.token_hash, *_COLUMNS).where(ApiToken.revoked_ms.is_(None))
-            ).all()
-            self._cache = {r[0]: (r[0], TokenInfo(*r[1:])) for r in rows}
+        try:
+            with self._db.read() as conn:
+                rows = conn.execute(
+                    select(ApiToken.token_hash, *_COLUMNS).where(ApiToken.revoked_ms.is_(None))
+                ).all()
+        except DatabaseUnreachable:
+            # A shared server is away: the tokens last read stay valid (nobody can revoke
+            # one meanwhile, revocations live on that server), so events can be buffered.
+            return
+        self._cache = {r[0]: (r[0], TokenInfo(*r[1:])) for r in rows}
         self._cache_read = time.monotonic()
 
     def authenticate(self, token: str) -> TokenInfo | None:
@@ -183,7 +189,8 @@ class Pairing:
         if now - self._last_used_written.get(info.id, 0) < LAST_USED_EVERY_MS:
             return
         self._last_used_written[info.id] = now
-        with self._db.write() as conn:
+        # "Last used" is informational: a server that is away must not refuse the request.
+        with contextlib.suppress(DatabaseUnreachable), self._db.write() as conn:
             conn.execute(update(ApiToken).where(ApiToken.id == info.id).values(last_used_ms=now))
 
     def firefox_origins(self) -> set[str]:

@@ -24,6 +24,7 @@ from human_pretraining.core.goals import (
 )
 from human_pretraining.core.ledger import Booking
 from human_pretraining.core.model import Category, Config, Goal, format_points
+from human_pretraining.store.concurrency import PROGRESS, insert_new, lock_app
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
     DailyUsage,
@@ -116,6 +117,7 @@ def plan_progress(
 
 def apply_progress(conn: Connection, plan: ProgressPlan, device: int, now: int) -> int:
     """Save the goal periods, book bonuses for goals met (once per period), add badges."""
+    lock_app(conn, PROGRESS)  # one machine at a time rewrites goal periods
     booked = 0
     for day, progress in plan.periods:
         _save_period(conn, progress)
@@ -134,7 +136,8 @@ def apply_progress(conn: Connection, plan: ProgressPlan, device: int, now: int) 
     new = [b for b in plan.new_badges if b not in have]
     if new:
         conn.execute(
-            insert(EarnedBadge), [{"badge": b, "earned_ms": now, "device_id": device} for b in new]
+            insert_new(conn, EarnedBadge, ["badge"]),
+            [{"badge": b, "earned_ms": now, "device_id": device} for b in new],
         )
     return booked
 

@@ -21,6 +21,7 @@ from human_pretraining.store.ledger import balance
 from human_pretraining.store.models import (
     ActivitySpan,
     DailyUsage,
+    Device,
     EarnedBadge,
     LedgerEntry,
     Purchase,
@@ -64,6 +65,18 @@ class UsageRow:
 
 
 @dataclass(frozen=True)
+class DeviceTime:
+    """Counted time of one machine over some days (they share one ledger)."""
+
+    device_id: int
+    name: str
+    this_device: bool
+    active_ms: int
+    points: int
+    by_category: dict[str, int]  # category -> ms
+
+
+@dataclass(frozen=True)
 class BadgeStatus:
     id: str
     title: str
@@ -75,6 +88,7 @@ class BadgeStatus:
 class Queries:
     def __init__(self, deps: Deps) -> None:
         self._db = deps.db
+        self._device = deps.device_id
         self._config = deps.config
         self._tz = deps.tz
         self._clock = deps.clock
@@ -144,6 +158,36 @@ class Queries:
                 .order_by(func.sum(DailyUsage.active_ms).desc())
             ).all()
         return [UsageRow(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), int(r[6])) for r in rows]
+
+    def device_usage(self, first_day: int, last_day: int) -> list[DeviceTime]:
+        """Counted time per device over [first_day, last_day], most time first.
+
+        Only devices with time in the range appear; balance, goals and badges are
+        the same on every device (they read all devices' rows).
+        """
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(
+                    Device.id,
+                    Device.name,
+                    DailyUsage.category,
+                    func.sum(DailyUsage.active_ms),
+                    func.sum(DailyUsage.points),
+                )
+                .join(Device, Device.id == DailyUsage.device_id)
+                .where(DailyUsage.day >= first_day, DailyUsage.day <= last_day)
+                .group_by(Device.id, Device.name, DailyUsage.category)
+            ).all()
+        devices: dict[int, tuple[str, dict[str, int], list[int]]] = {}
+        for device_id, name, category, ms, points in rows:
+            entry = devices.setdefault(device_id, (name, {}, [0]))
+            entry[1][category] = int(ms)
+            entry[2][0] += int(points)
+        result = [
+            DeviceTime(d, name, d == self._device, sum(cats.values()), pts[0], cats)
+            for d, (name, cats, pts) in devices.items()
+        ]
+        return sorted(result, key=lambda t: (-t.active_ms, t.device_id))
 
     def week_usage(self) -> list[UsageRow]:
         today = self.today()

@@ -5,6 +5,11 @@ re-scores each dirty day from its spans (``core.timeline`` + ``core.scoring``),
 books the difference per (day, rule) bucket (``core.ledger``), rebuilds the day's
 usage rows, then re-evaluates the goals and badges those days affect. Each day is
 one write transaction, so a crash leaves every day either settled or still dirty.
+
+Several machines may settle the same day at once (one shared PostgreSQL): each
+day's write takes the day's advisory lock, so the second settler sees the first
+one's entries and books only what is still missing; the bucket keys
+(``core.ledger``) make a booking that slips through anyway collide, not repeat.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS
 from human_pretraining.services.notify import Change
 from human_pretraining.services.progress import apply_progress, plan_progress, progress_days
+from human_pretraining.store.concurrency import PROGRESS, lock_app, lock_day
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
     ActivitySpan,
@@ -178,13 +184,24 @@ class Settler:
         today = day_of(self._clock(), tz)
         due = time.monotonic() - self._progress_at >= PROGRESS_EVERY_S
         if today != self._progress_day or (days and due) or (self._progress_pending and due):
-            # Worked out on a snapshot, written in one short transaction.
             config = self._config()
-            with self._db.read() as conn:
-                plan = plan_progress(conn, config, progress_days(set(days), today), today)
-            with self._db.write() as conn:
-                booked += apply_progress(conn, plan, self._device, self._clock())
-                self._prune(conn)
+            wanted = progress_days(set(days), today)
+            if self._db.is_sqlite:
+                # Worked out on a snapshot, written in one short transaction (one writer).
+                with self._db.read() as conn:
+                    plan = plan_progress(conn, config, wanted, today)
+                with self._db.write() as conn:
+                    booked += apply_progress(conn, plan, self._device, self._clock())
+                    self._prune(conn)
+            else:
+                # Writers do not block readers here, but another machine may refresh at
+                # the same time: plan under the lock, so an older plan never overwrites
+                # a newer one.
+                with self._db.write() as conn:
+                    lock_app(conn, PROGRESS)
+                    plan = plan_progress(conn, config, wanted, today)
+                    booked += apply_progress(conn, plan, self._device, self._clock())
+                    self._prune(conn)
             self._progress_day, self._progress_at = today, time.monotonic()
             self._progress_pending = False
         elif days:
@@ -207,6 +224,7 @@ class Settler:
                 before = _fingerprint(conn, day, self._tz())
                 score, subject_ids = self._score(conn, day)
             with self._db.write() as conn:
+                lock_day(conn, day)  # another machine settling this day finishes first
                 if _fingerprint(conn, day, self._tz()) != before:
                     continue  # new activity arrived meanwhile: score again
                 self._deferred.pop(day, None)
@@ -215,6 +233,7 @@ class Settler:
         if time.monotonic() - first < MAX_DEFER_S:
             return 0
         with self._db.write() as conn:
+            lock_day(conn, day)
             score, subject_ids = self._score(conn, day)
             self._deferred.pop(day, None)
             return self._commit(conn, day, score, subject_ids)

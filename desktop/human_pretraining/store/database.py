@@ -6,14 +6,16 @@ threads without "database is locked"; every write transaction starts with
 ``BEGIN IMMEDIATE`` so two writers queue on the lock instead of deadlocking on a
 read-to-write upgrade. ``synchronous=NORMAL`` in WAL mode keeps every committed
 transaction across a killed process (only a power cut can lose the last ones).
-Any other SQLAlchemy URL (PostgreSQL) is used as given.
+Any other SQLAlchemy URL (PostgreSQL, shared by several machines) is used as given;
+when its server cannot be reached, every unit of work raises
+:class:`DatabaseUnreachable`, whose message names the server (``host:port``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -22,8 +24,8 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,38 @@ BUSY_TIMEOUT_MS = 15_000
 
 class DatabaseError(RuntimeError):
     """The database cannot be opened or upgraded; the message says why and what to do."""
+
+
+class DatabaseUnreachable(DatabaseError):
+    """The database server cannot be reached now; it may come back (events are buffered)."""
+
+
+def server_address(url: URL) -> str:
+    """``host:port`` of a server URL, for messages (never the password)."""
+    port = url.port or {"postgresql": 5432}.get(url.get_backend_name())
+    host = url.host or url.query.get("host") or "localhost"
+    return f"{host}:{port}" if port else str(host)
+
+
+def _lost_connection(exc: BaseException) -> bool:
+    """Whether ``exc`` means "no connection to the server" (not a bad statement)."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    # Client-side failures carry no SQLSTATE; class 08 is "connection exception" and
+    # 57P01-57P03 are the server shutting down or starting up.
+    state = getattr(exc.orig, "sqlstate", None)
+    return state is None or state.startswith(("08", "57P"))
+
+
+def unreachable_error(url: URL, exc: BaseException) -> DatabaseUnreachable:
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return DatabaseUnreachable(
+        f"the database server at {server_address(url)} is unreachable"
+        + (f" ({reason[0]})" if reason else "")
+        + "; check that it is running and that database_url is right"
+    )
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -88,6 +122,24 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def where(self) -> str:
+        """Where the data lives, for people: the server (host:port/database) or the file."""
+        url = self.engine.url
+        if self.is_sqlite:
+            return url.database or "memory"
+        return f"{server_address(url)}/{url.database}"
+
+    @contextlib.contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Turn a lost or refused server connection into :class:`DatabaseUnreachable`."""
+        try:
+            yield
+        except SQLAlchemyDatabaseError as exc:
+            if not self.is_sqlite and _lost_connection(exc):
+                raise unreachable_error(self.engine.url, exc) from exc
+            raise
+
     def migrate(self) -> None:
         """Bring the schema to the newest revision (no-op when already there)."""
         cfg = _alembic_config(self.url)
@@ -103,6 +155,8 @@ class Database:
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
         except SQLAlchemyDatabaseError as exc:
+            if not self.is_sqlite and _lost_connection(exc):
+                raise unreachable_error(self.engine.url, exc) from exc
             raise DatabaseError(
                 f"cannot open the database at {self.engine.url.render_as_string()}: {exc.orig}"
             ) from exc
@@ -110,13 +164,13 @@ class Database:
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only unit of work (a consistent snapshot in WAL mode)."""
-        with self.engine.connect() as conn, conn.begin():
+        with self._reachable(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: committed when the block ends, rolled back on error."""
-        with self.engine.connect() as conn:
+        with self._reachable(), self.engine.connect() as conn:
             conn = conn.execution_options(immediate=True)
             with conn.begin():
                 yield conn
@@ -130,7 +184,7 @@ class Database:
 
     def held(self) -> HeldConnection:
         """A connection kept open for one hot, serialised writer (see HeldConnection)."""
-        return HeldConnection(self.engine)
+        return HeldConnection(self.engine, self._reachable)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -144,12 +198,22 @@ class HeldConnection:
     for the next transaction, so a broken connection is never reused.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        reachable: Callable[[], contextlib.AbstractContextManager[None]],
+    ) -> None:
         self._engine = engine
+        self._reachable = reachable
         self._conn: Connection | None = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
+        with self._reachable(), self._transaction() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Connection]:
         if self._conn is None:
             self._conn = self._engine.connect().execution_options(immediate=True)
             if self._engine.dialect.name == "sqlite":

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from human_pretraining.store.concurrency import share_days
+
 _IN_CHUNK = 300  # rows per statement: 900 parameters, below every backend's limit
 
 
@@ -90,8 +92,15 @@ def extend_spans(conn: Connection, rows: Sequence[tuple[int, int, int, int, int]
 
 
 def mark_days_dirty(conn: Connection, days: Sequence[int]) -> None:
-    """Queue local days for settling; a day already queued stays queued once."""
-    _cursor(conn).executemany(
+    """Queue local days for settling; a day already queued stays queued once.
+
+    On PostgreSQL the days are first held shared (``concurrency.share_days``): a
+    settler writing one of them finishes first, so its deletion of the mark never
+    swallows this transaction's activity.
+    """
+    cursor = _cursor(conn)
+    share_days(cursor, conn.dialect.name, days)
+    cursor.executemany(
         _sql(conn, "INSERT INTO dirty_days (day) VALUES (?) ON CONFLICT DO NOTHING"),
         [(d,) for d in days],
     )

@@ -3,30 +3,24 @@
 Every entry goes through :func:`book`, which also moves the device's running
 total in the same transaction, so ``balance`` (a read of one row per device)
 always equals the sum of the entries. An idempotency key that is already booked
-makes :func:`book` a no-op.
+makes :func:`book` a no-op — also when another machine books the same key at the
+same moment (``ON CONFLICT DO NOTHING``: the second insert waits, then skips).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
 from human_pretraining.core.ledger import Booking
+from human_pretraining.store.concurrency import insert_new
 from human_pretraining.store.models import LedgerEntry, LedgerTotal
-
-
-def is_booked(conn: Connection, idem_key: str) -> bool:
-    return (
-        conn.execute(select(LedgerEntry.id).where(LedgerEntry.idem_key == idem_key)).first()
-        is not None
-    )
 
 
 def book(conn: Connection, device_id: int, at_ms: int, day: int, booking: Booking) -> bool:
     """Append ``booking`` unless its key is already in the ledger; True if it was booked."""
-    if is_booked(conn, booking.idem_key):
-        return False
-    conn.execute(
-        insert(LedgerEntry).values(
+    inserted = conn.execute(
+        insert_new(conn, LedgerEntry, ["idem_key"])
+        .values(
             idem_key=booking.idem_key,
             device_id=device_id,
             at_ms=at_ms,
@@ -37,7 +31,10 @@ def book(conn: Connection, device_id: int, at_ms: int, day: int, booking: Bookin
             bucket=booking.bucket,
             note=booking.note,
         )
-    )
+        .returning(LedgerEntry.id)
+    ).first()
+    if inserted is None:
+        return False
     conn.execute(
         update(LedgerTotal)
         .where(LedgerTotal.device_id == device_id)

@@ -23,6 +23,8 @@ COPY_CHUNK = 5000
 
 
 def _create(name: str, id_type: sa.types.TypeEngine[Any]) -> None:
+    # ``sqlite_with_rowid`` is a SQLite-only option (WITHOUT ROWID); other dialects
+    # ignore it, and PostgreSQL stores the 16-byte key as bytea.
     op.create_table(
         name,
         sa.Column("event_id", id_type, nullable=False),

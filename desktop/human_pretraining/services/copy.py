@@ -1,0 +1,201 @@
+"""One-way copy of a history (usually this machine's SQLite file) into another database.
+
+Used to move to a shared PostgreSQL server (``human-pretraining db copy --to URL``).
+Row ids differ between databases, so rows are matched by what identifies them
+for the user — a device by its uid, a subject by source and name, a span by
+device, subject, start, signals and detail, a ledger entry by its idempotency
+key, a purchase by its uid, and so on — and references are remapped. A row
+already in the target is left alone, so a second run copies nothing; the whole
+copy is one transaction on the target, so a failure leaves it unchanged.
+
+Activity entries are per (day, rule) bucket. If the target already holds a bucket
+of the same day and rule from another history, copying this history's entries
+too would count that day twice or not at all; such a bucket is not copied and
+its day is marked for settling instead, which re-scores it from the spans of
+both machines and books the difference.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from human_pretraining.store.concurrency import PROGRESS, SPENDING, lock_app
+from human_pretraining.store.database import Database
+from human_pretraining.store.models import (
+    ActivitySpan,
+    ApiToken,
+    Base,
+    DailyUsage,
+    Device,
+    DirtyDay,
+    EarnedBadge,
+    GoalPeriod,
+    LedgerEntry,
+    LedgerTotal,
+    Purchase,
+    SeenEvent,
+    Subject,
+    TaskCompletion,
+)
+
+CHUNK = 2000  # rows per INSERT
+
+
+@dataclass(frozen=True)
+class TableCopied:
+    table: str
+    rows: int  # in the source
+    copied: int  # new in the target
+
+
+class CopyError(ValueError):
+    """The copy cannot start (e.g. source and target are the same database)."""
+
+
+def _rows(conn: Connection, model: type[Base]) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in conn.execute(select(model.__table__))]
+
+
+class _Copier:
+    def __init__(
+        self, src: Connection, dst: Connection, report: Callable[[TableCopied], None]
+    ) -> None:
+        self.src, self.dst, self.report = src, dst, report
+        self.devices: dict[int, int] = {}  # source id -> target id
+        self.subjects: dict[int, int] = {}
+        self.results: list[TableCopied] = []
+
+    def _insert(self, model: type[Base], rows: list[dict[str, Any]]) -> None:
+        for i in range(0, len(rows), CHUNK):
+            self.dst.execute(insert(model), rows[i : i + CHUNK])
+
+    def _done(self, table: str, rows: int, copied: int) -> None:
+        result = TableCopied(table, rows, copied)
+        self.results.append(result)
+        self.report(result)
+
+    def _simple(
+        self,
+        model: type[Base],
+        key: Callable[[dict[str, Any]], Hashable],
+        remap: Callable[[dict[str, Any]], dict[str, Any]] = lambda r: r,
+    ) -> None:
+        """Copy rows whose key (after remapping) the target does not have yet."""
+        have = {key(r) for r in _rows(self.dst, model)}
+        new: list[dict[str, Any]] = []
+        source = _rows(self.src, model)
+        for row in source:
+            mapped = remap(dict(row))
+            mapped.pop("id", None)  # the target numbers its rows itself
+            if key(mapped) not in have:
+                have.add(key(mapped))
+                new.append(mapped)
+        self._insert(model, new)
+        self._done(str(model.__tablename__), len(source), len(new))
+
+    def _map(self, model: type[Base], key: Callable[[dict[str, Any]], Hashable]) -> dict[int, int]:
+        """Copy a referenced table; returns source id -> target id."""
+        self._simple(model, key)
+        target = {key(r): r["id"] for r in _rows(self.dst, model)}
+        return {r["id"]: target[key(r)] for r in _rows(self.src, model)}
+
+    def _device(self, row: dict[str, Any]) -> dict[str, Any]:
+        row["device_id"] = self.devices[row["device_id"]]
+        return row
+
+    def _device_subject(self, row: dict[str, Any]) -> dict[str, Any]:
+        row["subject_id"] = self.subjects[row["subject_id"]]
+        return self._device(row)
+
+    def run(self) -> list[TableCopied]:
+        self.devices = self._map(Device, lambda r: r["uid"])
+        have_totals = set(self.dst.execute(select(LedgerTotal.device_id)).scalars())
+        missing = set(self.devices.values()) - have_totals
+        if missing:  # every device has a running total, moved with its entries below
+            self.dst.execute(insert(LedgerTotal), [{"device_id": d, "total": 0} for d in missing])
+        self.subjects = self._map(Subject, lambda r: (r["source"], r["name"]))
+        self._simple(
+            ActivitySpan,
+            lambda r: (r["device_id"], r["subject_id"], r["start_ms"], r["flags"], r["detail"]),
+            self._device_subject,
+        )
+        self._simple(SeenEvent, lambda r: bytes(r["event_id"]), self._device)
+        self._ledger()
+        self._simple(
+            DailyUsage,
+            lambda r: (r["day"], r["device_id"], r["subject_id"]),
+            self._device_subject,
+        )
+        self._simple(TaskCompletion, lambda r: (r["task"], r["period_key"]), self._device)
+        self._simple(Purchase, lambda r: r["uid"], self._device)
+        self._simple(GoalPeriod, lambda r: (r["goal"], r["period_key"]))
+        self._simple(EarnedBadge, lambda r: r["badge"], self._device)
+        # Paired clients keep working when this machine switches to the target.
+        self._simple(ApiToken, lambda r: r["token_hash"])
+        self._simple(DirtyDay, lambda r: r["day"])
+        return self.results
+
+    def _ledger(self) -> None:
+        have = {
+            r.idem_key: r.amount
+            for r in self.dst.execute(select(LedgerEntry.idem_key, LedgerEntry.amount))
+        }
+        have_buckets = {b for b in self.dst.execute(select(LedgerEntry.bucket)).scalars() if b}
+        source = _rows(self.src, LedgerEntry)
+        by_bucket: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in source:
+            if row["bucket"]:
+                by_bucket[row["bucket"]].append(row)
+        skip: set[str] = set()  # buckets the target settles itself (see the module docstring)
+        resettle: set[int] = set()
+        for bucket, rows in by_bucket.items():
+            if bucket not in have_buckets:
+                continue
+            skip.add(bucket)
+            if any(have.get(r["idem_key"]) != r["amount"] for r in rows):
+                resettle.add(rows[0]["day"])
+        new = []
+        totals: dict[int, int] = defaultdict(int)
+        for row in source:
+            if row["idem_key"] in have or row["bucket"] in skip:
+                continue
+            mapped = self._device(dict(row))
+            mapped.pop("id")
+            new.append(mapped)
+            totals[mapped["device_id"]] += mapped["amount"]
+        self._insert(LedgerEntry, new)
+        for device_id, amount in totals.items():
+            self.dst.execute(
+                update(LedgerTotal)
+                .where(LedgerTotal.device_id == device_id)
+                .values(total=LedgerTotal.total + amount)
+            )
+        _mark_dirty(self.dst, resettle)
+        self._done("ledger_entries", len(source), len(new))
+
+
+def _mark_dirty(conn: Connection, days: Iterable[int]) -> None:
+    have = set(conn.execute(select(DirtyDay.day)).scalars())
+    missing = [{"day": d} for d in sorted(set(days) - have)]
+    if missing:
+        conn.execute(insert(DirtyDay), missing)
+
+
+def copy_history(
+    source: Database,
+    target: Database,
+    report: Callable[[TableCopied], None] = lambda _: None,
+) -> list[TableCopied]:
+    """Copy every history table from ``source`` into ``target`` (migrated); idempotent."""
+    if source.engine.url == target.engine.url:
+        raise CopyError("the source and the target are the same database")
+    with source.read() as src, target.write() as dst:
+        # Machines already using the target wait while the copy books and rewrites.
+        lock_app(dst, SPENDING)
+        lock_app(dst, PROGRESS)
+        return _Copier(src, dst, report).run()
