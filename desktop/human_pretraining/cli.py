@@ -12,14 +12,16 @@ import argparse
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from human_pretraining import __version__
+from human_pretraining import __version__, autostart
 from human_pretraining.config.errors import ConfigError
+from human_pretraining.config.paths import HOME_ENV, resolve_paths
 from human_pretraining.core.clock import format_day, parse_day
 from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
 from human_pretraining.core.rules import Subject, explain, ruleset_for
@@ -268,6 +270,24 @@ def cmd_resume(app: App, args: argparse.Namespace, out: TextIO) -> None:
     out.write("Tracking resumed.\n")
 
 
+def _home_args(home: Path | None) -> tuple[str, ...]:
+    """A home chosen for this command (--home or HUMAN_PRETRAINING_HOME) is kept at login."""
+    if home is None and not os.environ.get(HOME_ENV, "").strip():
+        return ()
+    return ("--home", str(resolve_paths(home).data_dir))
+
+
+def cmd_autostart(args: argparse.Namespace, out: TextIO) -> None:
+    """Runs without opening the app: a broken config must not stop 'autostart off'."""
+    if args.action == "on":
+        state = autostart.enable(_home_args(args.home))
+    elif args.action == "off":
+        state = autostart.disable()
+    else:
+        state = autostart.status()
+    out.write(state.describe())
+
+
 def cmd_default(app: App, args: argparse.Namespace, out: TextIO) -> None:
     out.write(
         "Human Pretraining " + __version__ + "\n"
@@ -295,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep the config file and the database in DIR (same as HUMAN_PRETRAINING_HOME)",
     )
-    parser.set_defaults(handler=cmd_default)
+    parser.set_defaults(handler=cmd_default, standalone=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     status = commands.add_parser("status", help="balance, today's earned/spent, goals, streaks")
@@ -364,6 +384,10 @@ def build_parser() -> argparse.ArgumentParser:
     pause.set_defaults(handler=cmd_pause)
     commands.add_parser("resume", help="resume tracking now").set_defaults(handler=cmd_resume)
 
+    start = commands.add_parser("autostart", help="start the app at login: on, off or status")
+    start.add_argument("action", choices=("on", "off", "status"))
+    start.set_defaults(standalone=cmd_autostart)
+
     demo = commands.add_parser("demo", help="fill the database with a realistic synthetic month")
     demo.add_argument("--days", type=int, default=30)
     demo.add_argument("--seed", type=int, default=7)
@@ -372,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 Handler = Callable[[App, argparse.Namespace, TextIO], None]
+Standalone = Callable[[argparse.Namespace, TextIO], None]  # commands that need no database
 
 # Mistakes a user can fix: one line on stderr, exit status 2, nothing written.
 USER_ERRORS = (
@@ -383,6 +408,7 @@ USER_ERRORS = (
     PurchaseRefused,
     UsageError,
     ValueError,
+    autostart.AutostartError,
 )
 
 
@@ -390,10 +416,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
+    standalone: Standalone | None = args.standalone
     app: App | None = None
     try:
-        app = open_app(args.home)
-        handler(app, args, out)
+        if standalone is not None:
+            standalone(args, out)
+        else:
+            app = open_app(args.home)
+            handler(app, args, out)
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
