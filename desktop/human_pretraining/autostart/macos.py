@@ -17,6 +17,7 @@ import plistlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from human_pretraining.autostart.files import remove_file, write_atomically
 
@@ -45,7 +46,7 @@ def command_of(data: bytes) -> tuple[str, ...] | None:
     """What a LaunchAgent plist starts; None when it is disabled or starts nothing."""
     try:
         agent = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError) as exc:
+    except (plistlib.InvalidFileException, ExpatError, ValueError) as exc:
         raise ValueError(f"not a property list: {exc}") from None
     if not isinstance(agent, dict) or agent.get("Disabled") is True:
         return None
