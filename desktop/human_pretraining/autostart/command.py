@@ -19,24 +19,15 @@ any platform.
 
 from __future__ import annotations
 
+import ntpath
 import os
+import posixpath
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 SCRIPT = "human-pretraining"
 WINDOWED_EXE = "human-pretrainingw.exe"  # the bundle's console-less twin (Windows)
 MODULE = "human_pretraining"
-
-
-def _is_windows(platform: str) -> bool:
-    return platform == "win32"
-
-
-def _absolute(path: str, platform: str) -> str:
-    """An absolute path without resolving symlinks (only on the platform it names)."""
-    if _is_windows(platform) != (os.name == "nt"):
-        return path  # a test describing another platform: take the path as given
-    return os.path.abspath(path)
 
 
 def launch_command(
@@ -52,27 +43,25 @@ def launch_command(
     ``executable``, ``frozen`` and ``platform`` are ``sys.executable``,
     ``getattr(sys, "frozen", False)`` and ``sys.platform`` of the running app.
     """
-    exe = _absolute(executable, platform)
-    sep = "\\" if _is_windows(platform) else "/"
-    folder = exe.rsplit(sep, 1)[0] if sep in exe else "."
+    windows = platform == "win32"
+    paths = ntpath if windows else posixpath  # the target's path rules, on any host
+    exe = paths.abspath(executable)  # abspath, not realpath: keep the venv's symlink
+    folder = paths.dirname(exe)
     if frozen:
-        if _is_windows(platform):
-            windowed = folder + sep + WINDOWED_EXE
-            if exists(windowed):
-                return (windowed, *args)
+        windowed = paths.join(folder, WINDOWED_EXE)
+        if windows and exists(windowed):
+            return (windowed, *args)
         return (exe, *args)
-    script = folder + sep + (SCRIPT + ".exe" if _is_windows(platform) else SCRIPT)
-    if not _is_windows(platform) and exists(script):
-        return (script, *args)
-    if _is_windows(platform):
-        # The console script (human-pretraining.exe) would open a console window at
-        # every login; pythonw runs the same module without one.
-        pythonw = folder + sep + "pythonw.exe"
-        if exists(pythonw):
-            return (pythonw, "-m", MODULE, *args)
-        if exists(script):
-            return (script, *args)
-    return (exe, "-m", MODULE, *args)
+    if not windows:
+        script = paths.join(folder, SCRIPT)
+        return (script, *args) if exists(script) else (exe, "-m", MODULE, *args)
+    # The console script (human-pretraining.exe) would open a console window at every
+    # login; pythonw runs the same module without one.
+    pythonw = paths.join(folder, "pythonw.exe")
+    if exists(pythonw):
+        return (pythonw, "-m", MODULE, *args)
+    script = paths.join(folder, SCRIPT + ".exe")
+    return (script, *args) if exists(script) else (exe, "-m", MODULE, *args)
 
 
 def icon_path() -> Path:
