@@ -1,8 +1,8 @@
 """Shared fixtures: every test gets its own home (config + database) and a fixed clock.
 
 Nothing here or in any test touches the real user profile: HUMAN_PRETRAINING_HOME
-points into the test's temporary directory, and the time zone is pinned so local
-days are the same on every machine.
+points (and XDG_CONFIG_HOME) into the test's temporary directory, and the time
+zone is pinned so local days are the same on every machine.
 
 The database behind ``app`` is chosen by the ``backend`` fixture: SQLite here;
 ``tests/store`` and ``tests/services`` override it to run every test on SQLite
@@ -50,6 +50,8 @@ class FakeClock:
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("HUMAN_PRETRAINING_HOME", str(home))
+    # Autostart entries go to $XDG_CONFIG_HOME/autostart: never the real one.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("TZ", TEST_TZ)
     monkeypatch.delenv("HUMAN_PRETRAINING_DATABASE_URL", raising=False)
     return home

@@ -23,6 +23,8 @@ FORBIDDEN = {
     # Every surface calls the services; only api/ and app.py may know about HTTP.
     "services": ("PySide6", "flask", "waitress", "werkzeug"),
     "monitor": ("PySide6", "flask", "waitress", "werkzeug"),
+    # The GUI's settings page and the CLI both call it; it needs neither.
+    "autostart": ("PySide6", "flask", "waitress", "werkzeug", "sqlalchemy"),
 }
 
 

@@ -38,6 +38,9 @@ def test_wheel_ships_the_shared_contracts(tmp_path: Path) -> None:
         assert f"human_pretraining/_shared/{contract}" in names
     assert "human_pretraining/store/migrations/versions/0001_initial_schema.py" in names
     assert "human_pretraining/store/migrations/script.py.mako" in names
+    # The icon autostart entries and installer/ point at.
+    assert "human_pretraining/resources/icon.svg" in names
+    assert "human_pretraining/resources/icon-256.png" in names
 
     # Unpacked on its own (no source tree beside it), the package resolves shared/ inside itself.
     target = tmp_path / "site"

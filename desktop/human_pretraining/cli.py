@@ -19,8 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from human_pretraining import __version__
+from human_pretraining import __version__, autostart
 from human_pretraining.config.errors import ConfigError
+from human_pretraining.config.paths import chosen_home
 from human_pretraining.core.clock import format_day, parse_day
 from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
 from human_pretraining.core.rules import explain, ruleset_for
@@ -311,6 +312,17 @@ def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
     )
 
 
+def cmd_autostart(args: argparse.Namespace, out: TextIO) -> None:
+    """Runs without opening the app: a broken config must not stop 'autostart off'."""
+    if args.action == "on":
+        state = autostart.enable(autostart.login_args(chosen_home(args.home)))
+    elif args.action == "off":
+        state = autostart.disable()
+    else:
+        state = autostart.status()
+    out.write(state.describe())
+
+
 # -------------------------------------------------------------------- parser
 
 
@@ -327,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep the config file and the database in DIR (same as HUMAN_PRETRAINING_HOME)",
     )
-    parser.set_defaults(handler=None)
+    parser.set_defaults(handler=None, standalone=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     gui = commands.add_parser(
@@ -424,6 +436,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     copy.set_defaults(handler=cmd_db_copy)
 
+    start = commands.add_parser("autostart", help="start the app at login: on, off or status")
+    start.add_argument("action", choices=("on", "off", "status"))
+    start.set_defaults(standalone=cmd_autostart)
+
     demo = commands.add_parser("demo", help="fill the database with a realistic synthetic month")
     demo.add_argument("--days", type=int, default=30)
     demo.add_argument("--seed", type=int, default=7)
@@ -432,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 Handler = Callable[[App, argparse.Namespace, TextIO], None]
+Standalone = Callable[[argparse.Namespace, TextIO], None]  # commands that need no database
 
 # Mistakes a user can fix: one line on stderr, exit status 2, nothing written.
 USER_ERRORS = (
@@ -443,23 +460,28 @@ USER_ERRORS = (
     PurchaseRefused,
     UsageError,
     ValueError,
+    autostart.AutostartError,
 )
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
-    if args.handler is None:
+    if args.handler is None and args.standalone is None:
         try:
             return cmd_gui(args.home, args)
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     handler: Handler = args.handler
+    standalone: Standalone | None = args.standalone
     app: App | None = None
     try:
-        app = open_app(args.home)
-        handler(app, args, out)
+        if standalone is not None:
+            standalone(args, out)
+        else:
+            app = open_app(args.home)
+            handler(app, args, out)
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -2,11 +2,16 @@
 
 ``shared/`` holds the files that more than one part of the project agrees on:
 the commented default configuration, JSON schemas, test vectors. They are found
-in one of two places:
+in one of three places:
 
 * **Installed wheel.** ``pyproject.toml`` force-includes ``shared/`` into the
   wheel as ``human_pretraining/_shared``, so an installed (non-editable) copy
   reads them from inside the package via :mod:`importlib.resources`.
+* **PyInstaller bundle.** ``installer/human-pretraining.spec`` puts ``shared/``
+  at the same place, ``human_pretraining/_shared`` under ``sys._MEIPASS``, and
+  PyInstaller's resource reader hands that real folder to
+  :mod:`importlib.resources`, so the first branch finds it
+  (``tests/installer/test_bundle.py`` checks it).
 * **Source checkout** (including an editable install). There is no ``_shared``
   inside the package, so the files are read from the repository's ``shared/``
   folder, two levels above this module

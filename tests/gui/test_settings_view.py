@@ -15,22 +15,8 @@ from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.views import settings as settings_module
 from human_pretraining.gui.views.settings import SettingsView
 from human_pretraining.services.context import App
-
-
-class FakeAutostart:
-    """Stands in for human_pretraining.autostart, which another branch provides."""
-
-    def __init__(self) -> None:
-        self.on = False
-
-    def is_on(self) -> bool:
-        return self.on
-
-    def set(self, on: bool) -> None:
-        self.on = on
 
 
 def make_view(ctx: GuiContext, qtbot: QtBot, **kwargs: object) -> SettingsView:
@@ -146,24 +132,33 @@ def test_a_refused_setting_is_explained(app: App, ctx: GuiContext, qtbot: QtBot)
     assert not general.paths_check.isChecked()  # back to what the file says
 
 
-def test_autostart_through_the_seam(ctx: GuiContext, qtbot: QtBot) -> None:
-    switch = FakeAutostart()
-    view = make_view(ctx, qtbot, autostart=switch)
+def test_autostart_writes_and_removes_the_login_entry(
+    ctx: GuiContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    entry = tmp_path / "xdg" / "autostart" / "human-pretraining.desktop"
+    view = make_view(ctx, qtbot)
     check = view.general.autostart_check
     view.tabs.setCurrentWidget(view.general)
     assert check.isVisible() and not check.isChecked()
     click_check(qtbot, check)
-    assert switch.on
+    assert check.isChecked()
+    assert "gui --hidden" in entry.read_text()  # starts in the tray at login
+    click_check(qtbot, check)
+    assert not check.isChecked() and not entry.exists()
 
 
-def test_autostart_hidden_when_unavailable(
-    ctx: GuiContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+def test_autostart_that_cannot_be_written_says_why(
+    ctx: GuiContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(settings_module, "load_autostart", lambda: None)
+    (tmp_path / "xdg").mkdir()
+    (tmp_path / "xdg" / "autostart").write_text("a file where the folder should be")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     view = make_view(ctx, qtbot)
     view.tabs.setCurrentWidget(view.general)
-    assert not view.general.autostart_check.isVisible()
-    assert "not available" in view.general._autostart_note.text()
+    assert not view.general.autostart_check.isEnabled()
+    assert "Cannot tell whether autostart is on" in view.general._autostart_note.text()
+    assert "Not a directory" in view.general._autostart_note.text()
 
 
 # ---------------------------------------------------------------------- folders

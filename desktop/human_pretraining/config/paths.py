@@ -97,3 +97,11 @@ def database_url(
     setting, else the SQLite file beside the configuration."""
     env = os.environ if environ is None else environ
     return env.get(DATABASE_URL_ENV, "").strip() or setting or default_database_url(paths)
+
+
+def chosen_home(home: Path | None) -> Path | None:
+    """The home chosen for this run (``--home`` or ``HUMAN_PRETRAINING_HOME``), or None
+    for the platform's default folders; autostart keeps a chosen one at login."""
+    if home is None and not os.environ.get(HOME_ENV, "").strip():
+        return None
+    return resolve_paths(home).data_dir

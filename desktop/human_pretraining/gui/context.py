@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from human_pretraining.gui.bridge import ServicesBridge
 from human_pretraining.services.context import App
@@ -27,6 +28,8 @@ class GuiContext:
     settle_soon: Callable[[], None] = _nothing
     # The endpoint's port, for the settings page and the pairing hint.
     port: int | None = None
+    # The home this app runs with when one was chosen (--home), kept at login by autostart.
+    login_home: Path | None = None
 
     @property
     def services(self) -> App:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from human_pretraining.api.server import ServerError
 from human_pretraining.app import Runtime
-from human_pretraining.config.paths import resolve_paths
+from human_pretraining.config.paths import chosen_home, resolve_paths
 from human_pretraining.gui.bridge import ServicesBridge
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.icon import app_icon
@@ -90,6 +90,7 @@ def run_gui(
         tracking_status=runtime.tracking_status,
         settle_soon=runtime.settle_soon,
         port=runtime.server.port,
+        login_home=chosen_home(home),
     )
     window = MainWindow(ctx)
     tray = Tray(ctx, window) if QSystemTrayIcon.isSystemTrayAvailable() else None

@@ -1,19 +1,17 @@
-"""The seam between the Settings view and starting the app at login.
+"""The Settings view's "start at login" switch over :mod:`human_pretraining.autostart`.
 
-``human_pretraining.autostart`` (written separately) offers ``enable()``,
-``disable()`` and ``status()``; the view only needs :class:`AutostartSwitch`.
-:func:`load_autostart` imports the module lazily and returns None when it is
-not there (or cannot load on this platform), and the view then hides the
-checkbox with a note instead of offering something that cannot work.
+The view only needs :class:`AutostartSwitch` (tests of the view's wiring may
+pass their own); :class:`LoginAutostart` is the real one: it writes this
+user's login entry for this installation, starting the app hidden in the tray
+with the same home the running app uses.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from pathlib import Path
 from typing import Protocol
 
-MODULE = "human_pretraining.autostart"
+from human_pretraining import autostart
 
 
 class AutostartSwitch(Protocol):
@@ -22,27 +20,16 @@ class AutostartSwitch(Protocol):
     def set(self, on: bool) -> None: ...
 
 
-class ModuleAutostart:
-    """:class:`AutostartSwitch` over the ``autostart`` module's functions."""
-
-    def __init__(self, module: ModuleType) -> None:
-        self._module = module
+class LoginAutostart:
+    def __init__(self, home: Path | None) -> None:
+        self._args = autostart.login_args(home)
 
     def is_on(self) -> bool:
-        status = self._module.status()
-        # status() may answer with a bool or with an object that has ``enabled``.
-        return bool(getattr(status, "enabled", status))
+        state = autostart.status()
+        return state.enabled and not state.stale
 
     def set(self, on: bool) -> None:
         if on:
-            self._module.enable()
+            autostart.enable(self._args)
         else:
-            self._module.disable()
-
-
-def load_autostart() -> AutostartSwitch | None:
-    try:
-        module = importlib.import_module(MODULE)
-    except ImportError:
-        return None
-    return ModuleAutostart(module)
+            autostart.disable()

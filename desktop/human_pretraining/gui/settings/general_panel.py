@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from human_pretraining.autostart import AutostartError
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.notice import Notice
@@ -124,7 +125,7 @@ class GeneralPanel(QWidget):
             return
         try:
             on = self._autostart.is_on()
-        except OSError as exc:
+        except (AutostartError, OSError) as exc:
             self.autostart_check.setEnabled(False)
             self._autostart_note.setText(f"Cannot tell whether autostart is on: {exc}")
             return
@@ -166,6 +167,6 @@ class GeneralPanel(QWidget):
         assert self._autostart is not None
         try:
             self._autostart.set(on)
-        except OSError as exc:
+        except (AutostartError, OSError) as exc:
             self._notice.show_error(f"Could not turn autostart {'on' if on else 'off'}: {exc}")
         self._load_autostart()

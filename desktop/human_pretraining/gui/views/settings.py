@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.settings.autostart import AutostartSwitch, load_autostart
+from human_pretraining.gui.settings.autostart import AutostartSwitch, LoginAutostart
 from human_pretraining.gui.settings.data_panel import DataPanel
 from human_pretraining.gui.settings.folders_panel import FoldersPanel
 from human_pretraining.gui.settings.general_panel import GeneralPanel
@@ -28,7 +28,9 @@ class SettingsView(View):
         super().__init__(parent)
         self._ctx = ctx
         self.pairing = PairingPanel(ctx)
-        self.general = GeneralPanel(ctx, autostart if autostart is not None else load_autostart())
+        self.general = GeneralPanel(
+            ctx, autostart if autostart is not None else LoginAutostart(ctx.login_home)
+        )
         self.folders = FoldersPanel(ctx)
         self.data = DataPanel(ctx)
         self.tabs = QTabWidget()
