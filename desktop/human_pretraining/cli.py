@@ -309,6 +309,7 @@ def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
         home,
         monitor=not getattr(args, "no_monitor", False),
         hidden=getattr(args, "hidden", False),
+        port=getattr(args, "port", None),
     )
 
 
@@ -346,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         "gui", help="the desktop window with tracking and the endpoint (also: no command)"
     )
     gui.add_argument("--no-monitor", action="store_true", help="do not track apps and folders")
+    gui.add_argument("--port", type=int, help="port (default: the 'port' setting, 5747)")
     gui.add_argument(
         "--hidden", action="store_true", help="start in the tray without showing the window"
     )

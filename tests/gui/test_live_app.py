@@ -79,7 +79,7 @@ def test_the_dashboard_follows_events_sent_to_the_real_endpoint(
     bridge.close()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -99,7 +99,7 @@ def _wait_healthy(base: str, process: subprocess.Popen[str], timeout: float = 20
 
 def test_one_process_starts_once_and_quits_without_losing_anything(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HUMAN_PRETRAINING_HOME": str(home)}
     subprocess.run([EXE, "status"], env=env, check=True, capture_output=True)
     config = home / "config.toml"

@@ -152,6 +152,33 @@ def test_serve_answers_health_and_stops_cleanly_on_sigterm(bundle: Path, tmp_pat
     assert "Traceback" not in err.read_text()
 
 
+def test_the_bundled_window_starts_with_its_qt_plugins_and_charts(
+    bundle: Path, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "HUMAN_PRETRAINING_HOME": str(tmp_path / "home"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "HUMAN_PRETRAINING_REPORT_STARTUP": "1",
+    }
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = subprocess.Popen(
+        [str(bundle), "gui", "--no-monitor", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert app.stdout is not None
+        first = app.stdout.readline()
+        assert first.startswith("startup: window shown"), app.stderr.read() if app.stderr else ""
+    finally:
+        app.send_signal(signal.SIGTERM)
+        _out, err = app.communicate(timeout=30)
+    assert app.returncode == 0, err
+    assert "Traceback" not in err
+
+
 def test_autostart_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
     env.pop("HUMAN_PRETRAINING_HOME", None)
@@ -161,7 +188,8 @@ def test_autostart_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
     assert on.returncode == 0, on.stderr
     validate_desktop_file(entry)
     text = entry.read_text("utf-8")
-    assert f'Exec="{bundle}"\n' in text  # the bundle itself, quoted: its folder has a space
+    # The bundle itself, quoted (its folder has a space), started in the tray.
+    assert f'Exec="{bundle}" gui --hidden\n' in text
     assert f"TryExec={bundle}\n" in text
     assert f"Icon={bundle.parent}/_internal/human_pretraining/resources/icon.svg\n" in text
 
@@ -172,7 +200,7 @@ def test_autostart_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
         status = run(moved / "human-pretraining", "autostart", "status", env=env)
         assert "Autostart: on, but its program is missing" in status.stdout
         run(moved / "human-pretraining", "autostart", "on", env=env)
-        assert f"Exec={moved}/human-pretraining\n" in entry.read_text("utf-8")
+        assert f'Exec="{moved}/human-pretraining" gui --hidden\n' in entry.read_text("utf-8")
     finally:
         moved.rename(bundle.parent)
 

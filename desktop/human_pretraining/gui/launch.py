@@ -67,6 +67,7 @@ def run_gui(
     home: Path | None,
     monitor: bool = True,
     hidden: bool = False,
+    port: int | None = None,
     argv: list[str] | None = None,
 ) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -79,7 +80,7 @@ def run_gui(
 
     services = open_app(home)
     try:
-        runtime = Runtime(services, monitor=monitor)
+        runtime = Runtime(services, port=port, monitor=monitor)
     except ServerError as exc:
         QMessageBox.critical(None, TITLE, f"Human Pretraining could not start.\n\n{exc}")
         services.close()

@@ -204,7 +204,7 @@ class Queries:
                     LedgerEntry.ref,
                     LedgerEntry.note,
                 )
-                .order_by(LedgerEntry.id.desc())
+                .order_by(LedgerEntry.at_ms.desc(), LedgerEntry.id.desc())
                 .limit(limit)
             ).all()
         return [dict(r._mapping) for r in rows]

@@ -1,0 +1,127 @@
+"""The real app on a real X display (Xvfb + openbox): the window with real charts, the
+tray where one exists (trayer), and closing behaving as each case promises.
+
+Needs Debian's xvfb, openbox, xdotool, imagemagick and trayer, and the libraries
+Qt's xcb plugin loads (``.ci/run`` installs them all).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.gui.test_live_app import free_port
+from tests.monitor.test_x11_probe import (
+    Processes,
+    XServer,
+    start_xvfb,
+    wait_for_window_manager,
+    xdg_env,
+)
+
+EXE = str(Path(sys.executable).with_name("human-pretraining"))
+TITLE = "^Human Pretraining$"
+TOOLS = {"import": "imagemagick", "trayer": "trayer"}
+
+
+@pytest.fixture
+def desktop(tmp_path: Path) -> Iterator[tuple[XServer, Processes, Path]]:
+    missing = [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"install {' '.join(missing)}: apt-get install -y {' '.join(missing)}")
+    processes = Processes(tmp_path / "x.log")
+    try:
+        server = start_xvfb(processes)
+        processes.start(["openbox", "--sm-disable"], {**server.env, **xdg_env(tmp_path)})
+        wait_for_window_manager(server)
+        yield server, processes, tmp_path
+    finally:
+        processes.stop_all()
+
+
+def app_env(server: XServer, home: Path) -> dict[str, str]:
+    return {**server.env, "QT_QPA_PLATFORM": "xcb", "HUMAN_PRETRAINING_HOME": str(home)}
+
+
+def gui(port: int) -> list[str]:
+    return [EXE, "gui", "--no-monitor", "--port", str(port)]
+
+
+def visible_window(server: XServer, timeout: float = 20) -> int:
+    found = subprocess.run(
+        ["xdotool", "search", "--sync", "--onlyvisible", "--name", TITLE],
+        env=server.env, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    assert found.returncode == 0, found.stderr
+    return int(found.stdout.split()[0])
+
+
+def has_visible_window(server: XServer) -> bool:
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", TITLE],
+        env=server.env, capture_output=True, text=True, timeout=10,
+    )  # fmt: skip
+    return bool(found.stdout.strip())
+
+
+def wait_until(condition: object, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_the_window_shows_the_dashboard_with_real_charts_and_closing_quits(
+    desktop: tuple[XServer, Processes, Path],
+) -> None:
+    server, processes, base = desktop
+    home = base / "home"
+    env = app_env(server, home)
+    subprocess.run([EXE, "demo", "--days", "14"], env=env, check=True, capture_output=True)
+    app = processes.start(gui(free_port()), env)
+    window = visible_window(server)
+    time.sleep(1)  # let the charts finish painting
+    shot = base / "screen.png"
+    subprocess.run(["import", "-window", "root", str(shot)], env=server.env, check=True)
+    image = QImage(str(shot))
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)
+    }
+    assert len(colours) > 50, "the screen is nearly blank: no window or no charts"
+
+    # No tray here: closing the window quits, after saying so once.
+    server.xdotool("windowactivate", "--sync", str(window))
+    server.xdotool("key", "alt+F4")  # openbox closes the active window
+    time.sleep(1)
+    assert app.poll() is None  # the notice is up
+    server.xdotool("key", "Return")
+    assert app.wait(20) == 0
+
+
+def test_with_a_tray_closing_hides_and_a_second_start_brings_the_window_back(
+    desktop: tuple[XServer, Processes, Path],
+) -> None:
+    server, processes, base = desktop
+    processes.start(["trayer", "--edge", "top", "--SetDockType", "true"], server.env)
+    time.sleep(1)  # until trayer owns the tray selection
+    env = app_env(server, base / "home")
+    app = processes.start(gui(free_port()), env)
+    window = visible_window(server)
+    server.xdotool("windowactivate", "--sync", str(window))
+    server.xdotool("key", "alt+F4")  # openbox closes the active window
+    wait_until(lambda: not has_visible_window(server))
+    assert app.poll() is None  # still running in the tray
+    again = subprocess.run([EXE], env=env, capture_output=True, text=True, timeout=30)
+    assert again.returncode == 0 and "already running" in again.stdout
+    visible_window(server)
+    app.terminate()
+    assert app.wait(20) == 0
