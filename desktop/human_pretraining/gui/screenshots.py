@@ -19,7 +19,8 @@ SIZE = (1200, 820)
 
 
 def _slug(title: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-").replace("--", "-")
+    words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
+    return "-".join(words)
 
 
 def save_screenshots(home: Path, out: Path, demo_days: int = 30) -> list[Path]:
