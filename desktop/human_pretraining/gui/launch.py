@@ -108,9 +108,7 @@ def run_gui(
 
     def _quit(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: quitting", signum)
-        # Qt 6 closes every window on quit; that is not the user closing it.
-        window.quit_notice = False
-        qt_app.quit()
+        window.quit_app()
 
     signal.signal(signal.SIGINT, _quit)
     signal.signal(signal.SIGTERM, _quit)

@@ -12,6 +12,7 @@ from typing import TypeVar
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -153,6 +154,13 @@ class MainWindow(QMainWindow):
                 "and stops tracking until you start it again.",
             )
         self.closeRequested.emit()
+
+    def quit_app(self) -> None:
+        """Quit for real (tray menu, a signal): Qt 6 asks every window to close on quit,
+        and a window that only hides or asks first would cancel it."""
+        self.hide_on_close = False
+        self.quit_notice = False
+        QApplication.quit()
 
     def inform(self, title: str, text: str) -> None:
         """A message box (a seam: tests replace it rather than click a modal dialog)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from human_pretraining.core.model import MINUTE_MS, format_points
 from human_pretraining.gui.context import GuiContext
@@ -34,7 +34,7 @@ class Tray(QSystemTrayIcon):
         self._pause = self._menu.addAction("", self._toggle_pause)
         self._redeem = self._menu.addMenu("Redeem")
         self._menu.addSeparator()
-        self._menu.addAction("Quit", QApplication.quit)
+        self._menu.addAction("Quit", window.quit_app)
         self.setContextMenu(self._menu)
         self.activated.connect(self._on_activated)
         self._last: Snapshot | None = None
