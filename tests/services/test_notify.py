@@ -34,8 +34,15 @@ def test_settling_that_books_points_is_announced(app: App, seen: list[Change]) -
     app.settler.settle()
     assert Change.LEDGER in seen
     seen.clear()
-    app.settler.settle()  # nothing new to book
+    app.settler.settle()  # nothing new to settle
     assert seen == []
+
+
+def test_settling_time_that_earns_nothing_is_announced_too(app: App, seen: list[Change]) -> None:
+    app.ingestor.ingest(heartbeats("some-unknown-app", NOW - timedelta(minutes=10), 3))
+    seen.clear()
+    report = app.settler.settle()
+    assert report.booked == 0 and Change.LEDGER in seen  # the activity view must still update
 
 
 def test_tasks_purchases_config_pairing_and_pause_are_announced(

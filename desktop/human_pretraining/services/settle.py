@@ -206,7 +206,9 @@ class Settler:
             self._progress_pending = False
         elif days:
             self._progress_pending = True  # refreshed on a later round
-        if booked:
+        if booked or days:
+            # Settled days change more than points: time per subject (a rule can make
+            # a day's points zero), goal progress and badges. Say so either way.
             self._notifier.publish(Change.LEDGER)
         return SettleReport(tuple(days), booked)
 
