@@ -37,6 +37,7 @@ class Flags(IntFlag):
     AUDIBLE = 2  # media playing (counts against distraction even while idle)
     UNFOCUSED = 4  # the reporting window was not focused: never counts
     BROWSER = 8  # an app span whose app is a web browser
+    SURCHARGE = 16  # the user chose "continue anyway" on a nudge: distraction costs more
 
 
 class Heartbeat(NamedTuple):
