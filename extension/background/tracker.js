@@ -1,0 +1,137 @@
+/**
+ * What is being browsed right now, cut into events whenever it changes.
+ *
+ * The "segment" in storage says what was in front since when: the active tab of
+ * the focused window, its subject (from the desktop's verdict for the page, or
+ * the host name while the app cannot be asked), idle/audible state, a running
+ * "continue anyway" surcharge and the scroll numbers the content script sent.
+ * Every change (tab, URL, window focus, idle state, audible) and every tick of
+ * the periodic alarm cuts it: the time so far becomes an event in the queue and
+ * a new segment starts. A background window (WINDOW_ID_NONE), a private window,
+ * a browser page or an idle user without media produce no events.
+ */
+
+import { WINDOW_ID_NONE, ext, load, save } from "../lib/browser.js";
+import { buildEvents, segmentEnd } from "../lib/heartbeat.js";
+import { append } from "../lib/queue.js";
+import { pageOf, subjectCovers, verdictKey } from "../lib/url.js";
+import { uuidv7 } from "../lib/uuid.js";
+import { updateBadge } from "./connection.js";
+import { DEFAULTS, locked } from "./state.js";
+
+export const TICK_MINUTES = 0.5;
+// A segment not seen alive for longer than this (closed browser, sleep, a worker
+// nobody woke) ends where it was last seen instead of growing into the gap.
+export const MAX_GAP_MS = 75_000;
+
+/** The subject to report for a page: the verdict's, else a cached one covering it, else the host. */
+export function subjectFor(url, verdicts) {
+  const page = pageOf(url);
+  if (!page) return null;
+  const exact = verdicts[verdictKey(url)];
+  if (exact) return exact.body.subject;
+  // Offline: reuse a subject the desktop chose for this host (the longest path prefix wins).
+  const known = Object.values(verdicts)
+    .map((v) => v.body.subject)
+    .filter((subject) => subjectCovers(subject, page))
+    .sort((a, b) => b.length - a.length);
+  return known[0] ?? page.host;
+}
+
+export function activePass(passes, subject, now = Date.now()) {
+  const pass = subject ? passes[subject] : null;
+  return pass && pass.until > now ? pass : null;
+}
+
+async function observe(stored, now) {
+  const windowId = stored.focus.windowId;
+  if (windowId === null || windowId === WINDOW_ID_NONE) return { focused: false };
+  const [tab] = await ext.tabs.query({ active: true, windowId });
+  if (!tab) return { focused: false };
+  const page = pageOf(tab.url);
+  const subject = page && !tab.incognito ? subjectFor(tab.url, stored.verdicts) : null;
+  const pass = activePass(stored.passes, subject, now);
+  return {
+    tabId: tab.id,
+    windowId,
+    focused: true,
+    incognito: Boolean(tab.incognito),
+    key: page ? verdictKey(tab.url) : null,
+    subject,
+    path: page ? page.path : null,
+    title: page && stored.tracking.store_titles ? tab.title : null,
+    idle: stored.idleState !== "active",
+    audible: Boolean(tab.audible),
+    surcharge: Boolean(pass && pass.kind === "surcharge"),
+  };
+}
+
+/**
+ * Close the current segment at `now` (queueing its events) and start the next
+ * from what is in front. `patch` (e.g. a new focus or idle state) is stored first.
+ * `endAtLastSeen` ends the old segment where it was last seen (a new browser session).
+ */
+export function cut(patch = {}, { endAtLastSeen = false } = {}) {
+  return locked(async () => {
+    const now = Date.now();
+    if (Object.keys(patch).length) await save(patch);
+    const stored = await load({
+      segment: null,
+      queue: [],
+      dropped: 0,
+      tracking: DEFAULTS.tracking,
+      focus: DEFAULTS.focus,
+      idleState: "active",
+      verdicts: {},
+      passes: {},
+    });
+    const updates = {};
+    const old = stored.segment;
+    if (old) {
+      const end = endAtLastSeen ? Math.min(now, old.lastSeen ?? old.start) : segmentEnd(old, now, MAX_GAP_MS);
+      const events = buildEvents(old, end, stored.tracking, (start) => uuidv7(start));
+      if (events.length) {
+        const { queue, dropped } = append(stored.queue, events);
+        updates.queue = queue;
+        if (dropped) updates.dropped = stored.dropped + dropped;
+      }
+    }
+    const next = await observe(stored, now);
+    updates.segment = { ...next, start: now, lastSeen: now, scroll: { px: 0, ms: 0, flings: 0 } };
+    await save(updates);
+    if (updates.dropped) await updateBadge();
+    return updates.segment;
+  });
+}
+
+/** The scroll numbers a content script measured in the tab in front. */
+export function addScroll(tabId, numbers) {
+  return locked(async () => {
+    const { segment } = await load({ segment: null });
+    if (!segment || segment.tabId !== tabId) return false;
+    const scroll = segment.scroll || { px: 0, ms: 0, flings: 0 };
+    const clean = (n) => (Number.isFinite(n) && n > 0 ? n : 0);
+    await save({
+      segment: {
+        ...segment,
+        scroll: {
+          px: scroll.px + clean(numbers.px),
+          ms: scroll.ms + clean(numbers.ms),
+          flings: scroll.flings + clean(numbers.flings),
+        },
+      },
+    });
+    return true;
+  });
+}
+
+/** The verdict named a subject for the page in front: report it for the whole segment. */
+export function correctSubject(tabId, key, subject) {
+  return locked(async () => {
+    const { segment, passes } = await load({ segment: null, passes: {} });
+    if (!segment || segment.tabId !== tabId || segment.key !== key || !segment.subject) return;
+    if (segment.subject === subject) return;
+    const pass = activePass(passes, subject);
+    await save({ segment: { ...segment, subject, surcharge: Boolean(pass && pass.kind === "surcharge") } });
+  });
+}
