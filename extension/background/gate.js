@@ -15,7 +15,8 @@ import { pageOf, subjectCovers, verdictKey } from "../lib/url.js";
 import { ApiError, Offline, call } from "./client.js";
 import { noteResult } from "./connection.js";
 import { DEFAULTS, locked } from "./state.js";
-import { activePass, correctSubject, cut } from "./tracker.js";
+import { activePass } from "../lib/subjects.js";
+import { correctSubject, cut } from "./tracker.js";
 
 const VERDICT_TTL_MS = 30_000;
 const VERDICT_KEEP_MS = 24 * 3_600_000; // old verdicts still name subjects while offline

@@ -72,6 +72,8 @@ ext.tabs.onUpdated.addListener((tabId, change, tab) => {
 
 ext.tabs.onRemoved.addListener((tabId) => report(forgetTab(tabId).then(() => cut())));
 
+ext.windows.onRemoved.addListener(() => report(cut()));
+
 ext.windows.onFocusChanged.addListener((windowId) => {
   focusEventSeen = true;
   report(cut({ focus: { windowId } }).then(() => flush()));

@@ -40,6 +40,13 @@ const handlers = {
     return status();
   },
 
+  /** Ask the desktop now (the summary needs the token): paired, not running or revoked. */
+  async check() {
+    await fetchSummary().catch(() => null);
+    await flush({ force: true });
+    return status();
+  },
+
   /** Everything the popup shows; opening it also delivers the queue at once. */
   async popup() {
     await cut();
@@ -81,6 +88,11 @@ const handlers = {
 };
 
 const contentKinds = {
+  async focus() {
+    await cut();
+    return {};
+  },
+
   async scroll({ px, ms, flings }, sender) {
     return { counted: await addScroll(sender.tab.id, { px, ms, flings }) };
   },

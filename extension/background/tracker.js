@@ -14,7 +14,8 @@
 import { WINDOW_ID_NONE, ext, load, save } from "../lib/browser.js";
 import { buildEvents, segmentEnd } from "../lib/heartbeat.js";
 import { append } from "../lib/queue.js";
-import { pageOf, subjectCovers, verdictKey } from "../lib/url.js";
+import { activePass, subjectFor } from "../lib/subjects.js";
+import { pageOf, verdictKey } from "../lib/url.js";
 import { uuidv7 } from "../lib/uuid.js";
 import { updateBadge } from "./connection.js";
 import { DEFAULTS, locked } from "./state.js";
@@ -24,28 +25,13 @@ export const TICK_MINUTES = 0.5;
 // nobody woke) ends where it was last seen instead of growing into the gap.
 export const MAX_GAP_MS = 75_000;
 
-/** The subject to report for a page: the verdict's, else a cached one covering it, else the host. */
-export function subjectFor(url, verdicts) {
-  const page = pageOf(url);
-  if (!page) return null;
-  const exact = verdicts[verdictKey(url)];
-  if (exact) return exact.body.subject;
-  // Offline: reuse a subject the desktop chose for this host (the longest path prefix wins).
-  const known = Object.values(verdicts)
-    .map((v) => v.body.subject)
-    .filter((subject) => subjectCovers(subject, page))
-    .sort((a, b) => b.length - a.length);
-  return known[0] ?? page.host;
-}
-
-export function activePass(passes, subject, now = Date.now()) {
-  const pass = subject ? passes[subject] : null;
-  return pass && pass.until > now ? pass : null;
-}
-
 async function observe(stored, now) {
   const windowId = stored.focus.windowId;
   if (windowId === null || windowId === WINDOW_ID_NONE) return { focused: false };
+  // Chromium on X11 sends no WINDOW_ID_NONE when another application takes the focus,
+  // so the window's own focused flag is checked at every cut as well.
+  const win = await ext.windows.get(windowId).catch(() => null);
+  if (!win || !win.focused) return { focused: false };
   const [tab] = await ext.tabs.query({ active: true, windowId });
   if (!tab) return { focused: false };
   const page = pageOf(tab.url);
@@ -126,6 +112,7 @@ export function addScroll(tabId, numbers) {
 }
 
 /** The verdict named a subject for the page in front: report it for the whole segment. */
+
 export function correctSubject(tabId, key, subject) {
   return locked(async () => {
     const { segment, passes } = await load({ segment: null, passes: {} });

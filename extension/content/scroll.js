@@ -3,6 +3,7 @@
  * lib/scroll-meter.js) and sends the numbers to the background every few seconds
  * while there are any, and when the page is hidden. It reads scroll positions
  * only, never the page's content, and sends nothing from a page scrolled not at all.
+ * It also reports the window losing or regaining the focus (no content either).
  */
 (function scrollSignal() {
   const api = globalThis.browser ?? globalThis.chrome;
@@ -40,4 +41,16 @@
     if (document.visibilityState === "hidden") send();
   });
   window.addEventListener("pagehide", send);
+  // The window losing or regaining the focus (another application in front) is
+  // reported at once, because the browser does not always tell the background.
+  const focusChanged = () => {
+    send();
+    try {
+      api.runtime.sendMessage({ kind: "focus" }).catch(() => undefined);
+    } catch {
+      // orphaned script, see above
+    }
+  };
+  window.addEventListener("blur", focusChanged);
+  window.addEventListener("focus", focusChanged);
 })();

@@ -32,13 +32,8 @@ $("pair").addEventListener("submit", async (event) => {
   }
 });
 
-$("check").addEventListener("click", async () => {
-  await ask("flush");
-  show(await ask("status"));
-});
+$("check").addEventListener("click", async () => show(await ask("check")));
 
-ask("flush")
-  .catch(() => undefined)
-  .then(() => ask("status"))
+ask("check")
   .then(show)
   .finally(() => (document.body.dataset.ready = "true"));
