@@ -16,7 +16,7 @@ import { ApiError, Offline, call } from "./client.js";
 import { noteResult } from "./connection.js";
 import { DEFAULTS, locked } from "./state.js";
 import { activePass } from "../lib/subjects.js";
-import { correctSubject, cut } from "./tracker.js";
+import { correctSubject, cut, discard } from "./tracker.js";
 
 const VERDICT_TTL_MS = 30_000;
 const VERDICT_KEEP_MS = 24 * 3_600_000; // old verdicts still name subjects while offline
@@ -68,6 +68,7 @@ export async function checkTab(tabId, url, { fresh = false } = {}) {
     });
     return "allow";
   }
+  await discard(tabId, verdictKey(url));
   await ext.tabs.update(tabId, { url: gatePage(verdict.verdict, url) });
   return verdict.verdict;
 }

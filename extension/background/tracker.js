@@ -122,3 +122,12 @@ export function correctSubject(tabId, key, subject) {
     await save({ segment: { ...segment, subject, surcharge: Boolean(pass && pass.kind === "surcharge") } });
   });
 }
+
+/** The page in front was replaced by the nudge or block page before it was seen: not browsing. */
+export function discard(tabId, key) {
+  return locked(async () => {
+    const { segment } = await load({ segment: null });
+    if (!segment || segment.tabId !== tabId || segment.key !== key) return;
+    await save({ segment: { ...segment, subject: null, start: Date.now(), lastSeen: Date.now() } });
+  });
+}
