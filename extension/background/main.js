@@ -15,12 +15,6 @@ import { TICK_MINUTES, cut } from "./tracker.js";
 
 const TICK = "tick";
 const TRACKING_REFRESH_MS = 10 * 60_000;
-let focusEventSeen = false;
-
-async function focusedWindow() {
-  const win = await ext.windows.getLastFocused().catch(() => null);
-  return { windowId: win && win.focused ? win.id : null };
-}
 
 /** Runs every time the worker starts: a new browser session ends the old segment where it was last seen. */
 async function wake() {
@@ -32,8 +26,7 @@ async function wake() {
   ext.idle.setDetectionInterval(threshold);
   const idleState = await ext.idle.queryState(threshold);
   if (!(await ext.alarms.get(TICK))) await ext.alarms.create(TICK, { periodInMinutes: TICK_MINUTES });
-  const patch = focusEventSeen ? { idleState } : { idleState, focus: await focusedWindow() };
-  await cut(patch, { endAtLastSeen: newSession });
+  await cut({ idleState }, { endAtLastSeen: newSession });
   await updateBadge();
   await flush();
 }
@@ -74,10 +67,7 @@ ext.tabs.onRemoved.addListener((tabId) => report(forgetTab(tabId).then(() => cut
 
 ext.windows.onRemoved.addListener(() => report(cut()));
 
-ext.windows.onFocusChanged.addListener((windowId) => {
-  focusEventSeen = true;
-  report(cut({ focus: { windowId } }).then(() => flush()));
-});
+ext.windows.onFocusChanged.addListener(() => report(cut().then(() => flush())));
 
 ext.idle.onStateChanged.addListener((idleState) => report(cut({ idleState })));
 

@@ -17,7 +17,6 @@ export const DEFAULTS = {
   backoff: { failures: 0, nextAt: 0 },
   verdicts: {}, // page key (host + path) -> {at, body}
   passes: {}, // subject -> {until, kind: "allowance" | "surcharge"}
-  focus: { windowId: null }, // the focused browser window; null: none (not browsing)
   idleState: "active",
   lastAllowed: {}, // tab id -> the last page that was allowed (where "go back" leads)
 };

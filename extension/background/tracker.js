@@ -7,7 +7,7 @@
  * "continue anyway" surcharge and the scroll numbers the content script sent.
  * Every change (tab, URL, window focus, idle state, audible) and every tick of
  * the periodic alarm cuts it: the time so far becomes an event in the queue and
- * a new segment starts. A background window (WINDOW_ID_NONE), a private window,
+ * a new segment starts. A browser without the focus, a private window,
  * a browser page or an idle user without media produce no events.
  */
 
@@ -26,12 +26,12 @@ export const TICK_MINUTES = 0.5;
 export const MAX_GAP_MS = 75_000;
 
 async function observe(stored, now) {
-  const windowId = stored.focus.windowId;
-  if (windowId === null || windowId === WINDOW_ID_NONE) return { focused: false };
-  // Chromium on X11 sends no WINDOW_ID_NONE when another application takes the focus,
-  // so the window's own focused flag is checked at every cut as well.
-  const win = await ext.windows.get(windowId).catch(() => null);
-  if (!win || !win.focused) return { focused: false };
+  // Asked at every cut rather than remembered from focus events: on X11 Chromium sends
+  // WINDOW_ID_NONE around switches between its own windows, and none at all when
+  // another application takes the focus.
+  const win = await ext.windows.getLastFocused().catch(() => null);
+  if (!win || !win.focused || win.id === WINDOW_ID_NONE) return { focused: false };
+  const windowId = win.id;
   const [tab] = await ext.tabs.query({ active: true, windowId });
   if (!tab) return { focused: false };
   const page = pageOf(tab.url);
@@ -66,7 +66,6 @@ export function cut(patch = {}, { endAtLastSeen = false } = {}) {
       queue: [],
       dropped: 0,
       tracking: DEFAULTS.tracking,
-      focus: DEFAULTS.focus,
       idleState: "active",
       verdicts: {},
       passes: {},

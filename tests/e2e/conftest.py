@@ -13,7 +13,6 @@ machine. ``Browser`` launches Debian's Chromium with the extension loaded from
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
 import subprocess
@@ -266,20 +265,28 @@ def playwright() -> Iterator[Playwright]:
 class Browser:
     """Chromium with the unpacked extension on a profile folder that outlives restarts."""
 
-    def __init__(self, playwright: Playwright, profile: Path, extra_args: list[str] | None = None):
+    def __init__(
+        self,
+        playwright: Playwright,
+        profile: Path,
+        headless: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self._playwright = playwright
         self.profile = profile
-        self.extra_args = extra_args or []
+        self.headless = headless
+        self.env = env
         self.context: BrowserContext | None = None
         self.launch()
 
-    def launch(self, headless: bool = True, env: dict[str, str] | None = None) -> None:
+    def launch(self) -> None:
+        """Start Chromium on the profile (again, after ``close``: a browser restart)."""
         self.context = self._playwright.chromium.launch_persistent_context(
             str(self.profile),
             executable_path=CHROMIUM,
-            headless=headless,
-            args=CHROMIUM_ARGS + self.extra_args,
-            env=env,
+            headless=self.headless,
+            args=CHROMIUM_ARGS,
+            env=self.env,
         )
         self.context.set_default_timeout(15_000)
         self.worker()
@@ -355,7 +362,3 @@ def paired(browser: Browser, desktop: Desktop) -> Browser:
 def queued(browser: Browser) -> list[dict[str, Any]]:
     queue: list[dict[str, Any]] = browser.storage("queue").get("queue", [])
     return queue
-
-
-def env_without_display() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "DISPLAY"}
