@@ -19,7 +19,9 @@ async function status() {
   return { conn: { ...conn, paired: Boolean(token) }, queued: s.queue.length, dropped: s.dropped, refused: s.refused };
 }
 
-async function activeTab() {
+/** The tab the popup describes: the active one, or the one named when the popup is a page. */
+async function activeTab(tabId) {
+  if (Number.isInteger(tabId)) return ext.tabs.get(tabId).catch(() => null);
   const [tab] = await ext.tabs.query({ active: true, lastFocusedWindow: true });
   return tab;
 }
@@ -48,11 +50,11 @@ const handlers = {
   },
 
   /** Everything the popup shows; opening it also delivers the queue at once. */
-  async popup() {
+  async popup({ tabId }) {
     await cut();
     await flush({ force: true });
     const summary = await fetchSummary().catch(() => null);
-    const tab = await activeTab();
+    const tab = await activeTab(tabId);
     const url = tab && pageOf(tab.url) ? tab.url : null;
     const verdict = url ? await verdictFor(url, { fresh: true }) : null;
     return { ...(await status()), summary, site: url ? { url, verdict } : null };

@@ -12,6 +12,10 @@ export function duration(seconds) {
   return m > 0 ? `${m} min ${String(s % 60).padStart(2, "0")} s` : `${s} s`;
 }
 
+export function minutes(n) {
+  return `${n} minute${n === 1 ? "" : "s"}`;
+}
+
 export const STATES = {
   paired: "Paired with the desktop app.",
   offline: "The desktop app is not running. Browsing is still counted and sent when it is back.",

@@ -7,7 +7,7 @@
  */
 
 import { ask } from "../lib/browser.js";
-import { points } from "../lib/format.js";
+import { minutes, points } from "../lib/format.js";
 
 const $ = (id) => document.getElementById(id);
 const mode = document.body.dataset.mode;
@@ -54,7 +54,7 @@ async function main() {
   $("facts").hidden = false;
   const buy = $("buy");
   buy.hidden = verdict.buy_cost === null;
-  buy.textContent = `Buy ${verdict.buy_minutes} minutes for ${points(verdict.buy_cost)} points`;
+  buy.textContent = `Buy ${minutes(verdict.buy_minutes)} for ${points(verdict.buy_cost)} points`;
   buy.onclick = () =>
     choose(async () => {
       await ask("buy", { url: target, minutes: verdict.buy_minutes });

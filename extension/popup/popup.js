@@ -1,7 +1,7 @@
 /** The toolbar popup: balance, today, the current site's rule and allowance, and buying time. */
 
 import { ask } from "../lib/browser.js";
-import { STATES, duration, points } from "../lib/format.js";
+import { STATES, duration, minutes, points } from "../lib/format.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,7 +28,7 @@ function showSite(site) {
   $("allowance").textContent = verdict.allowance_remaining_s ? duration(verdict.allowance_remaining_s) : "none";
   const buy = $("buy");
   buy.hidden = verdict.buy_cost === null;
-  buy.textContent = `Buy ${verdict.buy_minutes} min for ${points(verdict.buy_cost)} points`;
+  buy.textContent = `Buy ${minutes(verdict.buy_minutes)} for ${points(verdict.buy_cost)} points`;
   buy.onclick = async () => {
     buy.disabled = true;
     try {
@@ -43,8 +43,12 @@ function showSite(site) {
   };
 }
 
+// Opened as a page (popup.html?tab=ID, e.g. for the README's screenshot) it describes that tab.
+const tabParam = new URLSearchParams(location.search).get("tab");
+const tabId = tabParam === null ? undefined : Number(tabParam);
+
 async function refresh() {
-  const answer = await ask("popup");
+  const answer = await ask("popup", { tabId });
   showConnection(answer.conn);
   showQueue(answer);
   const summary = answer.summary;
@@ -52,7 +56,7 @@ async function refresh() {
   if (summary) {
     $("balance").textContent = points(summary.balance);
     $("earned").textContent = `+${points(summary.earned_today)}`;
-    $("spent").textContent = `−${points(summary.spent_today)}`;
+    $("spent").textContent = summary.spent_today ? `−${points(summary.spent_today)}` : "0";
   }
   showSite(answer.site);
   document.body.dataset.ready = "true";

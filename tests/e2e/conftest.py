@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -204,15 +205,23 @@ class Desktop:
         return int(rows[0][0])
 
 
-@pytest.fixture
-def desktop(tmp_path: Path) -> Iterator[Desktop]:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "config.toml").write_text(CONFIG, encoding="utf-8")
+@contextmanager
+def running_desktop(home: Path, config: str = CONFIG) -> Iterator[Desktop]:
+    """The desktop app serving a fresh home with the test rules."""
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text(config, encoding="utf-8")
     app = Desktop(home, free_port())
     app.start()
-    yield app
-    app.stop()
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture
+def desktop(tmp_path: Path) -> Iterator[Desktop]:
+    with running_desktop(tmp_path / "home") as app:
+        yield app
 
 
 # ------------------------------------------------------------------ test sites
@@ -237,17 +246,25 @@ class _SiteHandler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def sites() -> Iterator[Callable[[str, str], str]]:
-    """``sites("learn", "/a")`` → ``http://learn.localhost:PORT/a``, served on 127.0.0.1."""
+@contextmanager
+def serve_sites() -> Iterator[Callable[..., str]]:
+    """``url("learn", "/a")`` → ``http://learn.localhost:PORT/a``, served on 127.0.0.1."""
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _SiteHandler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="test-sites", daemon=True)
     thread.start()
     port = httpd.server_address[1]
-    yield lambda name, path="/": f"http://{name}.localhost:{port}{path}"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield lambda name, path="/": f"http://{name}.localhost:{port}{path}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def sites() -> Iterator[Callable[..., str]]:
+    with serve_sites() as url:
+        yield url
 
 
 # ------------------------------------------------------------------ the browser

@@ -51,7 +51,7 @@ def test_nudge_buy_expiry_and_continue_at_the_surcharge(
     assert not page.is_visible("#choices")  # the pause comes first
     page.wait_for_selector("body[data-choices]")
     assert time.monotonic() - shown >= 0.9
-    assert page.inner_text("#buy") == "Buy 1 minutes for 6 points"
+    assert page.inner_text("#buy") == "Buy 1 minute for 6 points"
     assert page.inner_text("#continue") == "Continue anyway (12 points per minute)"
 
     # An empty balance cannot buy: the desktop refuses and nothing is debited.
