@@ -270,7 +270,7 @@ def sites() -> Iterator[Callable[..., str]]:
 # ------------------------------------------------------------------ the browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # module: other test modules start their own driver
 def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Debian's chromium is needed at {CHROMIUM}: apt-get install chromium")

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Playwright, sync_playwright
 
 from tests.e2e.conftest import (
-    EXTENSION_ORIGIN,
     CONFIG,
+    EXTENSION_ORIGIN,
     ROOT,
     Browser,
     running_desktop,
@@ -36,14 +36,13 @@ POPUP = "extension-popup.png"
 NUDGE = "extension-nudge.png"
 
 
-def capture(out_dir: Path) -> list[Path]:
+def capture(out_dir: Path, playwright: Playwright) -> list[Path]:
     """Write the two screenshots into ``out_dir``; returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory() as scratch,
         running_desktop(Path(scratch) / "home", SCREENSHOT_CONFIG) as desktop,
         serve_sites() as sites,
-        sync_playwright() as playwright,
     ):
         browser = Browser(playwright, Path(scratch) / "profile")
         try:
@@ -79,5 +78,6 @@ def capture(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in capture(ROOT / "docs" / "screenshots"):
-        sys.stdout.write(f"wrote {path.relative_to(ROOT)}\n")
+    with sync_playwright() as driver:
+        for path in capture(ROOT / "docs" / "screenshots", driver):
+            sys.stdout.write(f"wrote {path.relative_to(ROOT)}\n")
