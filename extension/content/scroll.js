@@ -1,20 +1,26 @@
 /**
  * Content script: measures scrolling on the page (pixels, active time, flings;
- * lib/scroll-meter.js) and sends the numbers to the background every few seconds
- * while there are any, and when the page is hidden. It reads scroll positions
+ * lib/scroll-meter.js) and sends the numbers to the background soon after
+ * scrolling stops, and when the page is hidden. It reads scroll positions
  * only, never the page's content, and sends nothing from a page scrolled not at all.
  * It also reports the window losing or regaining the focus (no content either).
  */
 (function scrollSignal() {
   const api = globalThis.browser ?? globalThis.chrome;
   const meter = new globalThis.HumanPretrainingScrollMeter();
+  // Sent a second after scrolling stops (and at least every 5 s while it goes on), so
+  // the numbers reach the background while this tab is still the one in front.
+  const QUIET_MS = 1_000;
   const SEND_EVERY_MS = 5_000;
   const position = () => window.scrollY + window.scrollX;
   meter.anchor(position());
   let timer = null;
+  let pendingSince = null;
 
   function send() {
+    clearTimeout(timer);
     timer = null;
+    pendingSince = null;
     const numbers = meter.take();
     if (numbers.px === 0 && numbers.ms === 0) return;
     try {
@@ -32,8 +38,11 @@
       const y = target === document || target === document.documentElement
         ? position()
         : (target.scrollTop || 0) + (target.scrollLeft || 0);
-      meter.observe(performance.now(), y);
-      if (timer === null) timer = setTimeout(send, SEND_EVERY_MS);
+      const now = performance.now();
+      meter.observe(now, y);
+      if (pendingSince === null) pendingSince = now;
+      clearTimeout(timer);
+      timer = setTimeout(send, Math.max(0, Math.min(QUIET_MS, pendingSince + SEND_EVERY_MS - now)));
     },
     { capture: true, passive: true },
   );

@@ -60,8 +60,10 @@ def test_browsing_two_sites_credits_and_debits_the_seconds_spent(
     time.sleep(3)
     page.goto(sites("feed", "/"))
     switched = time.monotonic()
-    page.mouse.wheel(0, 3000)  # a little scrolling: the signal rides along
-    time.sleep(2)
+    for _ in range(5):  # some scrolling: the doomscroll signal rides along
+        page.mouse.wheel(0, 600)
+        time.sleep(0.1)
+    time.sleep(1.5)
     # Opening the popup (here in a tab) ends the feed stretch and delivers at once.
     popup = paired.extension_page("popup/popup.html")
     ended = time.monotonic()
@@ -76,6 +78,13 @@ def test_browsing_two_sites_credits_and_debits_the_seconds_spent(
     subjects = {r[0] for r in desktop.query("SELECT name FROM subjects WHERE source = 'web'")}
     assert subjects == {"learn.localhost", "feed.localhost"}
     assert desktop.query("SELECT count(*) FROM activity_spans WHERE detail IS NOT NULL") == [(0,)]
+
+    # The scrolling reached the desktop with the feed's time (pixels and seconds, no content).
+    scrolled = desktop.query(
+        "SELECT sum(s.scroll_px), sum(s.scroll_ms) FROM activity_spans s "
+        "JOIN subjects j ON j.id = s.subject_id WHERE j.name = 'feed.localhost'"
+    )[0]
+    assert scrolled[0] >= 2000 and scrolled[1] > 0, scrolled
 
     # The ledger: +1 milli-point per millisecond learning, -1 per millisecond on the feed.
     wait_until(
