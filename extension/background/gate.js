@@ -19,7 +19,8 @@ import { activePass } from "../lib/subjects.js";
 import { correctSubject, cut, discard } from "./tracker.js";
 
 const VERDICT_TTL_MS = 30_000;
-const VERDICT_KEEP_MS = 24 * 3_600_000; // old verdicts still name subjects while offline
+// Old verdicts still name subjects while offline; kept briefly, as they name pages visited.
+const VERDICT_KEEP_MS = 30 * 60_000;
 const PASS_ALARM = "pass:";
 
 /** The desktop's verdict for a page, or null when it cannot be asked (then: allow). */

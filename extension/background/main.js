@@ -56,6 +56,8 @@ ext.runtime.onInstalled.addListener(() => {
 ext.tabs.onActivated.addListener(() => report(cut().then(() => flush())));
 
 ext.tabs.onUpdated.addListener((tabId, change, tab) => {
+  // Private windows: nothing is tracked, checked or remembered.
+  if (tab.incognito) return;
   if (change.url !== undefined) {
     report(cut().then(() => checkTab(tabId, change.url)).then(() => flush()));
   } else if (change.audible !== undefined || (change.title !== undefined && tab.active)) {
