@@ -77,6 +77,13 @@ category = "distraction"
 rate = -6
 enforcement = "nudge"
 
+[[rules]]
+id = "casino"
+site = "casino.localhost"
+category = "distraction"
+rate = -10
+enforcement = "block"
+
 [[tasks]]
 name = "Explain something"
 points = 30

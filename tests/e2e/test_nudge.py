@@ -96,3 +96,36 @@ def test_nudge_buy_expiry_and_continue_at_the_surcharge(
         timeout=15,
         what="the surcharge to be settled",
     )
+
+
+BLOCK = re.compile(re.escape(f"{EXTENSION_ORIGIN}/pages/block.html") + r"\?u=.*")
+
+
+def test_block_offers_only_buying_or_going_back(
+    paired: Browser, desktop: Desktop, sites: Callable[..., str]
+) -> None:
+    page = paired.ctx.new_page()
+    page.goto(sites("learn", "/notes"))
+    visit(page, sites("casino", "/"))
+    page.wait_for_url(BLOCK)
+    page.wait_for_selector("body[data-choices]")
+    assert page.inner_text("#site") == "casino.localhost"
+    assert page.inner_text("#buy") == "Buy 1 minute for 10 points"
+    assert page.query_selector("#continue") is None  # no way around it but paying
+    # "Go back" returns to the last page the tab was allowed on.
+    page.click("#back")
+    page.wait_for_url(sites("learn", "/notes"))
+    assert reward_points(desktop) == 0
+
+
+def test_a_full_queue_is_shown_not_hidden(paired: Browser) -> None:
+    """Events that did not fit the queue are counted, shown on the badge and in the popup."""
+    worker = paired.worker()
+    worker.evaluate("chrome.storage.local.set({dropped: 3})")
+    popup = paired.extension_page("popup/popup.html")
+    popup.wait_for_selector("#dropped:not([hidden])")
+    assert "3 events could not be recorded" in popup.inner_text("#dropped")
+    assert paired.worker().evaluate("chrome.action.getBadgeText({})") == "FULL"
+    popup.click("#dismiss")
+    popup.wait_for_selector("#dropped[hidden]", state="attached")
+    assert paired.worker().evaluate("chrome.action.getBadgeText({})") == ""
