@@ -50,15 +50,46 @@ def test_verdicts_follow_the_rules(live: Live, auth: dict[str, str]) -> None:
         "verdict": "nudge",
         "balance": 0,
         "allowance_remaining_s": 0,
+        "pause_s": 10,
+        "surcharge_pct": 200,
+        "buy_minutes": 15,
+        "buy_cost": 60,  # 15 min at 4 points
     }
     docs = verdict(live, auth, "https://docs.python.org/3/library/")
-    assert (docs["verdict"], docs["category"], docs["subject"]) == (
+    assert (docs["verdict"], docs["category"], docs["subject"], docs["buy_cost"]) == (
         "allow",
         "learning",
         "docs.python.org",
+        None,  # an earning site needs no allowance
     )
     unknown = verdict(live, auth, "https://example.org/page")
     assert (unknown["verdict"], unknown["rule"], unknown["category"]) == ("allow", None, "neutral")
+
+
+def test_the_nudge_follows_the_users_settings(live: Live, auth: dict[str, str]) -> None:
+    live.app.config_file.update_settings(nudge_pause_s=3, nudge_minutes=30, nudge_surcharge_pct=300)
+    youtube = verdict(live, auth, "https://www.youtube.com/shorts/x")
+    assert (youtube["pause_s"], youtube["surcharge_pct"]) == (3, 300)
+    # 30 minutes of youtube.com is in the shop: its price, not the rule's, is offered.
+    assert (youtube["buy_minutes"], youtube["buy_cost"]) == (30, 50)
+    tiktok = verdict(live, auth, "https://tiktok.com/")
+    assert (tiktok["buy_minutes"], tiktok["buy_cost"]) == (30, 120)  # 30 min at 4 points
+
+
+def test_the_summary_tells_the_extension_what_to_track(live: Live, auth: dict[str, str]) -> None:
+    summary = live.session.get(live.url("/api/v1/summary"), headers=auth).json()
+    assert summary["tracking"] == {
+        "idle_threshold_s": 180,
+        "store_titles": False,
+        "store_paths": False,
+    }
+    live.app.config_file.update_settings(idle_threshold_s=60, store_paths=True)
+    summary = live.session.get(live.url("/api/v1/summary"), headers=auth).json()
+    assert summary["tracking"] == {
+        "idle_threshold_s": 60,
+        "store_titles": False,
+        "store_paths": True,
+    }
 
 
 def test_a_bad_url_is_422(live: Live, auth: dict[str, str]) -> None:

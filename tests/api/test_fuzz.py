@@ -172,7 +172,10 @@ def is_rfc3339(value: object) -> bool:
         return True  # formats only constrain strings
     if not RFC3339.fullmatch(value):
         return False
-    start_ms(value)  # ValueError for impossible dates and times (2026-02-31, 24:00:00)
+    try:
+        start_ms(value)
+    except ValueError:  # impossible dates and times (2026-02-31, 12:99:00); the hook calls
+        return False  # this directly too, so it must answer rather than raise
     return True
 
 

@@ -193,6 +193,9 @@ SETTING_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "overdraft_limit": _points,
     "debt_limit": _points,
     "low_balance": _points,
+    "nudge_pause_s": st.integers(0, 600),
+    "nudge_minutes": st.integers(1, 240),
+    "nudge_surcharge_pct": st.integers(100, 1000),
 }
 
 

@@ -85,6 +85,32 @@ def test_doomscrolling_costs_more_than_reading() -> None:
     assert points([scrolling]) == {"shorts": -60_000}  # x1.5
 
 
+def test_continuing_past_a_nudge_costs_the_surcharge() -> None:
+    plain = minutes("youtube.com/shorts", 0, 10, source=Source.WEB)
+    continued = replace(plain, flags=Flags.SURCHARGE)
+    assert points([plain]) == {"shorts": -40_000}
+    assert points([continued]) == {"shorts": -80_000}  # x2 by default
+    cheaper = replace(SETTINGS, nudge_surcharge_pct=125)
+    assert points([continued], cheaper) == {"shorts": -50_000}
+
+
+def test_surcharge_and_doomscrolling_multiply() -> None:
+    span = minutes(
+        "youtube.com/shorts", 0, 10, Flags.SURCHARGE, source=Source.WEB, scroll_ms=6 * MINUTE_MS
+    )
+    assert points([span]) == {"shorts": -120_000}  # x1.5 x2
+
+
+def test_surcharge_never_touches_earning_time() -> None:
+    assert points([minutes("code", 0, 30, Flags.SURCHARGE)]) == {"vscode": 60_000}
+
+
+def test_surcharge_applies_only_to_time_no_allowance_covers() -> None:
+    span = minutes("youtube.com/shorts", 0, 20, Flags.SURCHARGE, source=Source.WEB)
+    allowance = Allowance(T0, T0 + 15 * MINUTE_MS, site="youtube.com")
+    assert points([span], allowances=[allowance]) == {"shorts": -40_000}  # 5 min x -4 x2
+
+
 def test_hourly_then_daily_caps() -> None:
     capped = replace(CODE, hourly_cap=50_000, daily_cap=120_000)
     RULES["code"] = capped

@@ -33,6 +33,15 @@ def test_heartbeats_within_pulsetime_merge_and_fill_the_gap() -> None:
     assert [(s.start_ms, s.end_ms) for s in spans] == [(0, 45_000)]
 
 
+def test_web_reports_bridge_only_a_second() -> None:
+    """The extension reports exact intervals: a gap is time spent elsewhere, never filled."""
+    web = [beat(0, 10, "feed.localhost", Source.WEB), beat(10.5, 10, "feed.localhost", Source.WEB)]
+    assert [(s.start_ms, s.end_ms) for s in merge_heartbeats(web, PULSE)] == [(0, 20_500)]
+    away = [beat(0, 10, "feed.localhost", Source.WEB), beat(15, 10, "feed.localhost", Source.WEB)]
+    spans = merge_heartbeats(away, PULSE)
+    assert [(s.start_ms, s.end_ms) for s in spans] == [(0, 10_000), (15_000, 25_000)]
+
+
 def test_a_gap_longer_than_pulsetime_is_never_filled() -> None:
     # A 2-hour suspend between two heartbeats of the same app.
     spans = merge_heartbeats([beat(0, 10), beat(7210, 10)], PULSE)

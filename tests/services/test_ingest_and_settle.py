@@ -124,6 +124,17 @@ def test_browser_time_goes_to_the_site_not_the_browser(app: App) -> None:
     assert activity_points(app) == 30 * rate(app, Subject.site("docs.python.org"))
 
 
+def test_continuing_past_a_nudge_costs_the_surcharge(app: App) -> None:
+    shorts = rate(app, Subject.site("youtube.com/shorts"))
+    app.ingestor.ingest(heartbeats("youtube.com/shorts", T, 5, "web"))
+    app.ingestor.ingest(
+        heartbeats("youtube.com/shorts", T + timedelta(minutes=10), 5, "web", surcharge=True)
+    )
+    app.settler.settle()
+    surcharge = app.config().settings.nudge_surcharge_pct
+    assert activity_points(app) == 5 * shorts + 5 * shorts * surcharge // 100
+
+
 def test_a_batch_with_one_bad_event_stores_nothing(app: App) -> None:
     batch = heartbeats("code", T, 3)
     batch[2]["start"] = (NOW + timedelta(days=1)).isoformat()

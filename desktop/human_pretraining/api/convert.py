@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from human_pretraining.core.clock import format_day
-from human_pretraining.core.model import MILLI
+from human_pretraining.core.model import MILLI, Settings
 from human_pretraining.services.queries import Summary
 from human_pretraining.services.web import SiteVerdict
 
@@ -26,7 +26,7 @@ def timestamp(ms: int) -> str:
     )
 
 
-def summary_json(summary: Summary, now_ms: int) -> dict[str, Any]:
+def summary_json(summary: Summary, now_ms: int, settings: Settings) -> dict[str, Any]:
     return {
         "day": format_day(summary.day),
         "balance": points(summary.balance),
@@ -53,11 +53,17 @@ def summary_json(summary: Summary, now_ms: int) -> dict[str, Any]:
             }
             for a in summary.allowances
         ],
+        # What the extension must follow: the desktop's idle threshold and privacy opt-ins.
+        "tracking": {
+            "idle_threshold_s": settings.idle_threshold_s,
+            "store_titles": settings.store_titles,
+            "store_paths": settings.store_paths,
+        },
     }
 
 
 def verdict_json(verdict: SiteVerdict) -> dict[str, Any]:
-    rule = verdict.rule
+    rule, offer = verdict.rule, verdict.offer
     return {
         "subject": verdict.subject,
         "rule": rule.id if rule else None,
@@ -67,4 +73,8 @@ def verdict_json(verdict: SiteVerdict) -> dict[str, Any]:
         "verdict": verdict.verdict.value,
         "balance": points(verdict.balance),
         "allowance_remaining_s": verdict.allowance_left_ms // 1000,
+        "pause_s": verdict.settings.nudge_pause_s,
+        "surcharge_pct": verdict.settings.nudge_surcharge_pct,
+        "buy_minutes": offer.minutes if offer else verdict.settings.nudge_minutes,
+        "buy_cost": points(offer.cost) if offer else None,
     }

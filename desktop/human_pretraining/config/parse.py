@@ -101,6 +101,9 @@ SETTINGS: dict[str, SettingSpec] = {
     "overdraft_limit": SettingSpec(int, 0, MAX_POINTS, points=True),
     "debt_limit": SettingSpec(int, 0, MAX_POINTS, points=True),
     "low_balance": SettingSpec(int, 0, MAX_POINTS, points=True),
+    "nudge_pause_s": SettingSpec(int, 0, 600),
+    "nudge_minutes": SettingSpec(int, 1, 240),
+    "nudge_surcharge_pct": SettingSpec(int, 100, 1000),
 }
 
 

@@ -244,6 +244,9 @@ class Settings:
     overdraft_limit: int = 0  # milli-points a purchase may take the balance below zero
     debt_limit: int = 100_000  # milli-points of debt before distraction sites are blocked
     low_balance: int = 10_000  # milli-points under which the user is warned
+    nudge_pause_s: int = 10  # seconds the nudge page makes the user wait before choosing
+    nudge_minutes: int = 15  # the allowance (minutes) the nudge and block pages offer to buy
+    nudge_surcharge_pct: int = 200  # cost of distraction after "continue anyway", percent
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ pieces gives exactly the same points, and re-settling a day only ever books the
 difference to what is already in the ledger.
 
 Weighting: distraction time while doomscrolling (a scrolling share at or above the
-threshold) counts ``doomscroll_multiplier_pct`` percent; time covered by a bought
+threshold) counts ``doomscroll_multiplier_pct`` percent, and distraction time after
+the user chose "continue anyway" on a nudge counts ``nudge_surcharge_pct`` percent
+(both together multiply, to whole percent); time covered by a bought
 allowance costs nothing; idle time counts only when media is audible on a
 costing rule; unfocused time never counts. Output (words written) converts to
 minutes at ``words_per_minute``. Caps bound the absolute points per rule per
@@ -131,7 +133,10 @@ def _percent(span: Span, rule: Rule, settings: Settings) -> int:
     if rule.category is not Category.DISTRACTION or span.duration_ms <= 0:
         return 100
     scrolling = span.scroll_ms * 100 >= settings.doomscroll_share_pct * span.duration_ms
-    return settings.doomscroll_multiplier_pct if scrolling and span.scroll_ms > 0 else 100
+    percent = settings.doomscroll_multiplier_pct if scrolling and span.scroll_ms > 0 else 100
+    if span.flags & Flags.SURCHARGE:
+        percent = percent * settings.nudge_surcharge_pct // 100
+    return percent
 
 
 def _prepaid(span: Span, start: int, end: int, rule: Rule, allowances: Sequence[Allowance]) -> int:

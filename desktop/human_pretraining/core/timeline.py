@@ -2,7 +2,9 @@
 
 Merging follows ActivityWatch's heartbeat rule: a heartbeat with the same data
 as the last span extends it when it starts no later than the span's end plus the
-*pulsetime*; a larger gap (suspend, sleep, a clock jump) is never filled in.
+*pulsetime*; a larger gap (suspend, sleep, a clock jump) is never filled in. Web
+reports from the extension are exact intervals, so between them at most a second
+is bridged (see :func:`continues`).
 
 :func:`foreground_pieces` decides what each moment belongs to, per device, so
 nothing is counted twice: while the foreground app is a browser, the moment
@@ -27,6 +29,7 @@ from typing import NamedTuple
 from human_pretraining.core.model import HOUR_MS, Source
 
 MAX_SPAN_MS = HOUR_MS
+WEB_JOIN_MS = 1_000  # rounding and a page load between two web reports, nothing more
 
 
 class Flags(IntFlag):
@@ -37,6 +40,7 @@ class Flags(IntFlag):
     AUDIBLE = 2  # media playing (counts against distraction even while idle)
     UNFOCUSED = 4  # the reporting window was not focused: never counts
     BROWSER = 8  # an app span whose app is a web browser
+    SURCHARGE = 16  # the user chose "continue anyway" on a nudge: distraction costs more
 
 
 class Heartbeat(NamedTuple):
@@ -95,10 +99,14 @@ def continues(start_ms: int, end_ms: int, beat: Heartbeat, pulsetime_ms: int) ->
     """Whether ``beat`` extends a span [start, end] of the same data.
 
     ActivityWatch's rule: it starts inside the span or within pulsetime of its end;
-    plus this app's cap: the merged span stays within :data:`MAX_SPAN_MS`.
+    plus this app's cap: the merged span stays within :data:`MAX_SPAN_MS`. Web
+    reports are exact, back-to-back intervals (the extension cuts one where the
+    next begins), so a gap between two of them is time spent elsewhere (another
+    site, a nudge page, a closed browser): only :data:`WEB_JOIN_MS` is bridged.
     """
+    gap_ms = min(pulsetime_ms, WEB_JOIN_MS) if beat.source is Source.WEB else pulsetime_ms
     return (
-        start_ms <= beat.start_ms <= end_ms + pulsetime_ms
+        start_ms <= beat.start_ms <= end_ms + gap_ms
         and max(end_ms, beat.end_ms) - start_ms <= MAX_SPAN_MS
     )
 

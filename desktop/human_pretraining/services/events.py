@@ -51,7 +51,7 @@ def _start_ms(text: str, index: int) -> int:
 
 # Looked up, not constructed: enum calls and IntFlag arithmetic are slow per event.
 _SOURCES = {source.value: source for source in Source}
-_FLAGS = [Flags(mask) for mask in range(16)]
+_FLAGS = [Flags(mask) for mask in range(32)]
 
 
 def to_heartbeat(
@@ -86,6 +86,8 @@ def to_heartbeat(
             mask |= Flags.UNFOCUSED.value
         if signals.get("browser") and source is Source.APP:
             mask |= Flags.BROWSER.value
+        if signals.get("surcharge") and source is Source.WEB:
+            mask |= Flags.SURCHARGE.value
     flags = _FLAGS[mask]
     scroll_ms = min(round(float(signals.get("scroll_s", 0)) * 1000), duration)
     detail: Mapping[str, str] = event.get("detail", {})

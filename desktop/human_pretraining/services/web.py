@@ -3,7 +3,8 @@
 The verdict says which subject the extension should report for the URL (the
 domain, plus a rule's path prefix only when a rule needs it, never the full URL),
 the matching rule, the balance, any running allowance and what to do:
-``core.enforcement.decide``. Buying goes through ``Economy.buy`` like every
+``core.enforcement.decide``; with it the nudge settings and the price of the
+allowance the nudge page offers. Buying goes through ``Economy.buy`` like every
 other purchase.
 """
 
@@ -13,8 +14,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 
-from human_pretraining.core.enforcement import Verdict, decide, site_allowance
-from human_pretraining.core.model import Category, Rule, SiteMatcher, Source
+from human_pretraining.core.enforcement import NoAllowanceNeeded, Verdict, decide, site_allowance
+from human_pretraining.core.model import (
+    Category,
+    Config,
+    Reward,
+    Rule,
+    Settings,
+    SiteMatcher,
+    Source,
+)
 from human_pretraining.core.rules import Subject, ruleset_for
 from human_pretraining.core.scoring import Allowance
 from human_pretraining.services.deps import Deps
@@ -35,6 +44,8 @@ class SiteVerdict:
     verdict: Verdict
     balance: int
     allowance_left_ms: int
+    settings: Settings
+    offer: Reward | None  # what buying ``settings.nudge_minutes`` here costs; None: free site
 
 
 def report_subject(subject: Subject, rule: Rule | None) -> str:
@@ -75,8 +86,19 @@ class Web:
             ),
             default=0,
         )
+        settings = config.settings
+        try:
+            offer = allowance_offer(config, subject, rule, settings.nudge_minutes)
+        except NoAllowanceNeeded:
+            offer = None
         return SiteVerdict(
-            subject, rule, decide(rule, current, left, config.settings), current, left
+            subject,
+            rule,
+            decide(rule, current, left, settings),
+            current,
+            left,
+            settings,
+            offer,
         )
 
     def buy_allowance(self, url_or_site: str, minutes: int) -> Bought:
@@ -84,10 +106,17 @@ class Web:
         config = self._config()
         site = Subject.site(url_or_site)
         rule = ruleset_for(config.rules).match(site)
-        subject = report_subject(site, rule)
-        for reward in config.rewards:
-            if reward.is_allowance and reward.site and reward.minutes == minutes:
-                shop = Allowance(0, 1, reward.site)
-                if shop.covers(Source.WEB, subject, Category.DISTRACTION):
-                    return self._economy.buy(reward)
-        return self._economy.buy(site_allowance(subject, rule, minutes))
+        return self._economy.buy(allowance_offer(config, report_subject(site, rule), rule, minutes))
+
+
+def allowance_offer(config: Config, subject: str, rule: Rule | None, minutes: int) -> Reward:
+    """The shop's reward for ``minutes`` of the site if there is one, else the rule's price.
+
+    Raises ``NoAllowanceNeeded`` for a site that costs nothing.
+    """
+    for reward in config.rewards:
+        if reward.is_allowance and reward.site and reward.minutes == minutes:
+            shop = Allowance(0, 1, reward.site)
+            if shop.covers(Source.WEB, subject, Category.DISTRACTION):
+                return reward
+    return site_allowance(subject, rule, minutes)

@@ -21,4 +21,4 @@ def health() -> dict[str, Any]:
 @blueprint.get("/api/v1/summary")
 def summary() -> dict[str, Any]:
     app = services()
-    return summary_json(app.queries.summary(), app.clock())
+    return summary_json(app.queries.summary(), app.clock(), app.config().settings)
