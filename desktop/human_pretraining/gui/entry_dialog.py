@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.core.model import MILLI, ValidationError
-from human_pretraining.gui.notice import Notice
+from human_pretraining.gui.message_line import MessageLine
 
 Entry = dict[str, Any]
 Save = Callable[[Mapping[str, object]], object]
@@ -60,13 +60,13 @@ class EntryDialog(QDialog):
         self.setWindowTitle(title)
         self._save = save
         self.form = QFormLayout()
-        self._notice = Notice()
+        self._message = MessageLine()
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
-        layout.addWidget(self._notice)
+        layout.addWidget(self._message)
         layout.addWidget(self._buttons)
         self._buttons.accepted.connect(self._on_ok)
         self._buttons.rejected.connect(self.reject)
@@ -80,16 +80,16 @@ class EntryDialog(QDialog):
 
     @property
     def error_text(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
+        return "" if self._message.isHidden() else self._message.text
 
     @Slot()
     def _on_ok(self) -> None:
         try:
             self._save(self.entry())
         except ValidationError as exc:
-            self._notice.show_error(exc.message)
+            self._message.show_error(exc.message)
             return
         except ConfigError as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
             return
         self.accept()

@@ -24,7 +24,7 @@ from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.goal_dialog import GoalDialog
 from human_pretraining.gui.goal_table import GoalTable
 from human_pretraining.gui.lazy_refresh import LazyRefresh
-from human_pretraining.gui.notice import Notice
+from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.task_dialog import TaskDialog
 from human_pretraining.gui.task_table import TaskTable
 from human_pretraining.gui.views.base import View
@@ -52,7 +52,7 @@ class GoalsView(View):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self._balance.setFont(font)
-        self._notice = Notice()
+        self._message = MessageLine()
         self.tasks = TaskTable()
         self.goals = GoalTable()
         self._add_task = _button("&Add task…", "Add task")
@@ -63,7 +63,7 @@ class GoalsView(View):
         self._delete_goal = _button("Delete g&oal", "Delete goal")
         layout = QVBoxLayout(self)
         layout.addWidget(self._balance)
-        layout.addWidget(self._notice)
+        layout.addWidget(self._message)
         layout.addWidget(
             self._create_group(
                 "Tasks", self.tasks, (self._add_task, self._edit_task, self._delete_task)
@@ -115,7 +115,7 @@ class GoalsView(View):
 
     @property
     def message(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
+        return "" if self._message.isHidden() else self._message.text
 
     @Slot()
     def refresh(self) -> None:
@@ -141,9 +141,9 @@ class GoalsView(View):
         try:
             done = self._ctx.services.economy.complete_task(name)
         except (AlreadyDone, NotFound) as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
         else:
-            self._notice.show_info(
+            self._message.show_info(
                 f"'{done.task}' checked off: +{format_points(done.points)}. "
                 f"Balance: {format_points(done.balance)} points."
             )
@@ -206,7 +206,7 @@ class GoalsView(View):
         try:
             change()
         except ConfigError as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
             return
-        self._notice.clear_message()
+        self._message.clear()
         self.refresh()

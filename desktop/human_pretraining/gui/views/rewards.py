@@ -24,7 +24,7 @@ from human_pretraining.gui.allowance_list import AllowanceList
 from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.lazy_refresh import LazyRefresh
-from human_pretraining.gui.notice import Notice
+from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.purchase_table import PurchaseTable
 from human_pretraining.gui.reward_dialog import RewardDialog
 from human_pretraining.gui.reward_table import RewardTable
@@ -56,7 +56,7 @@ class RewardsView(View):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self._balance.setFont(font)
-        self._notice = Notice()
+        self._message = MessageLine()
         self.shop = RewardTable()
         self.allowances = AllowanceList(services.clock)
         self.purchases = PurchaseTable(services.tz)
@@ -69,7 +69,7 @@ class RewardsView(View):
         below.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self._balance)
-        layout.addWidget(self._notice)
+        layout.addWidget(self._message)
         layout.addWidget(
             self._create_group("Shop", self.shop, self._add, self._edit, self._delete), 3
         )
@@ -108,7 +108,7 @@ class RewardsView(View):
 
     @property
     def message(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
+        return "" if self._message.isHidden() else self._message.text
 
     @Slot()
     def refresh(self) -> None:
@@ -130,9 +130,9 @@ class RewardsView(View):
         try:
             bought = self._ctx.services.economy.redeem(name)
         except (PurchaseRefused, NotFound) as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
         else:
-            self._notice.show_info(
+            self._message.show_info(
                 f"Bought '{bought.reward}' for {format_points(bought.cost)} points. "
                 f"Balance: {format_points(bought.balance)} points."
             )
@@ -170,7 +170,7 @@ class RewardsView(View):
         try:
             change()
         except ConfigError as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
             return
-        self._notice.clear_message()
+        self._message.clear()
         self.refresh()
