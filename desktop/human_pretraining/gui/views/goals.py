@@ -4,21 +4,19 @@ and add, edit or delete tasks and goals (written to the config file, comments ke
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from human_pretraining.config.errors import ConfigError
-from human_pretraining.core.model import format_points
+from human_pretraining.core.model import Goal, Task, format_points
+from human_pretraining.gui.balance_label import BalanceLabel
+from human_pretraining.gui.config_entries import ConfigEntries
 from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.goal_dialog import GoalDialog
@@ -46,12 +44,7 @@ class GoalsView(View):
         self._ctx = ctx
         self._history = History(ctx.services.deps)
         self.confirm: Confirm = ask
-        self._balance = QLabel()
-        self._balance.setAccessibleName("Balance")
-        font = QFont(self._balance.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self._balance.setFont(font)
+        self._balance = BalanceLabel()
         self._message = MessageLine()
         self.tasks = TaskTable()
         self.goals = GoalTable()
@@ -75,6 +68,29 @@ class GoalsView(View):
                 "Goals", self.goals, (self._add_goal, self._edit_goal, self._delete_goal)
             ),
             1,
+        )
+        config_file = ctx.services.config_file
+        self._task_entries = ConfigEntries[Task, TaskDialog](
+            self,
+            self._message,
+            self.refresh,
+            noun="task",
+            kept="Points it already paid stay in your history.",
+            dialog=TaskDialog,
+            add=config_file.add_task,
+            replace=config_file.replace_task,
+            remove=config_file.remove_task,
+        )
+        self._goal_entries = ConfigEntries[Goal, GoalDialog](
+            self,
+            self._message,
+            self.refresh,
+            noun="goal",
+            kept="Bonuses it already paid stay.",
+            dialog=GoalDialog,
+            add=config_file.add_goal,
+            replace=config_file.replace_goal,
+            remove=config_file.remove_goal,
         )
         self._lazy = LazyRefresh(self, self.refresh)
         self.tasks.doneClicked.connect(self._on_done)
@@ -120,7 +136,7 @@ class GoalsView(View):
     @Slot()
     def refresh(self) -> None:
         summary = self._ctx.services.queries.summary()
-        self._balance.setText(f"Balance: {format_points(summary.balance)} points")
+        self._balance.show_balance(summary.balance)
         self.tasks.show_tasks(self._history.task_status())
         self.goals.show_goals(summary.goals)
         self._update_buttons()
@@ -152,61 +168,26 @@ class GoalsView(View):
 
     @Slot()
     def add_task(self) -> TaskDialog:
-        dialog = TaskDialog(self._ctx.services.config_file.add_task, parent=self)
-        dialog.open()
-        return dialog
+        return self._task_entries.add()
 
     @Slot()
     def edit_task(self) -> TaskDialog | None:
-        task = self.tasks.selected_task()
-        if task is None:
-            return None
-        config_file = self._ctx.services.config_file
-        dialog = TaskDialog(lambda e: config_file.replace_task(task.name, e), task, parent=self)
-        dialog.open()
-        return dialog
+        return self._task_entries.edit(self.tasks.selected_task())
 
     @Slot()
     def delete_task(self) -> None:
-        task = self.tasks.selected_task()
-        if task is None:
-            return
-        question = f"Delete the task '{task.name}'? Points it already paid stay in your history."
-        if self.confirm(self, "Delete task", question):
-            self._write(lambda: self._ctx.services.config_file.remove_task(task.name))
+        self._task_entries.delete(self.tasks.selected_task(), self.confirm)
 
     # ------------------------------------------------------------------ goals
 
     @Slot()
     def add_goal(self) -> GoalDialog:
-        dialog = GoalDialog(self._ctx.services.config_file.add_goal, parent=self)
-        dialog.open()
-        return dialog
+        return self._goal_entries.add()
 
     @Slot()
     def edit_goal(self) -> GoalDialog | None:
-        goal = self.goals.selected_goal()
-        if goal is None:
-            return None
-        config_file = self._ctx.services.config_file
-        dialog = GoalDialog(lambda e: config_file.replace_goal(goal.name, e), goal, parent=self)
-        dialog.open()
-        return dialog
+        return self._goal_entries.edit(self.goals.selected_goal())
 
     @Slot()
     def delete_goal(self) -> None:
-        goal = self.goals.selected_goal()
-        if goal is None:
-            return
-        question = f"Delete the goal '{goal.name}'? Bonuses it already paid stay."
-        if self.confirm(self, "Delete goal", question):
-            self._write(lambda: self._ctx.services.config_file.remove_goal(goal.name))
-
-    def _write(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except ConfigError as exc:
-            self._message.show_error(str(exc))
-            return
-        self._message.clear()
-        self.refresh()
+        self._goal_entries.delete(self.goals.selected_goal(), self.confirm)

@@ -4,23 +4,21 @@ purchase history, and adding, editing or deleting rewards (written to the config
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from human_pretraining.config.errors import ConfigError
-from human_pretraining.core.model import format_points
+from human_pretraining.core.model import Reward, format_points
 from human_pretraining.gui.allowance_list import AllowanceList
+from human_pretraining.gui.balance_label import BalanceLabel
+from human_pretraining.gui.config_entries import ConfigEntries
 from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.lazy_refresh import LazyRefresh
@@ -50,12 +48,7 @@ class RewardsView(View):
         services = ctx.services
         self._history = History(services.deps)
         self.confirm: Confirm = ask
-        self._balance = QLabel()
-        self._balance.setAccessibleName("Balance")
-        font = QFont(self._balance.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self._balance.setFont(font)
+        self._balance = BalanceLabel()
         self._message = MessageLine()
         self.shop = RewardTable()
         self.allowances = AllowanceList(services.clock)
@@ -74,6 +67,17 @@ class RewardsView(View):
             self._create_group("Shop", self.shop, self._add, self._edit, self._delete), 3
         )
         layout.addWidget(below, 2)
+        self._entries = ConfigEntries[Reward, RewardDialog](
+            self,
+            self._message,
+            self.refresh,
+            noun="reward",
+            kept="Past purchases stay in the history.",
+            dialog=RewardDialog,
+            add=services.config_file.add_reward,
+            replace=services.config_file.replace_reward,
+            remove=services.config_file.remove_reward,
+        )
         self._lazy = LazyRefresh(self, self.refresh)
         self.shop.redeemClicked.connect(self._on_redeem)
         self.shop.itemSelectionChanged.connect(self._update_buttons)
@@ -113,7 +117,7 @@ class RewardsView(View):
     @Slot()
     def refresh(self) -> None:
         shop = self._history.shop()
-        self._balance.setText(f"Balance: {format_points(shop.balance)} points")
+        self._balance.show_balance(shop.balance)
         self.shop.show_items(shop.items)
         self.allowances.show_allowances(self._ctx.services.queries.summary().allowances)
         self.purchases.show_purchases(self._history.purchases(HISTORY_ROWS))
@@ -141,36 +145,12 @@ class RewardsView(View):
 
     @Slot()
     def add_reward(self) -> RewardDialog:
-        dialog = RewardDialog(self._ctx.services.config_file.add_reward, parent=self)
-        dialog.open()
-        return dialog
+        return self._entries.add()
 
     @Slot()
     def edit_reward(self) -> RewardDialog | None:
-        reward = self.shop.selected_reward()
-        if reward is None:
-            return None
-        config_file = self._ctx.services.config_file
-        dialog = RewardDialog(
-            lambda e: config_file.replace_reward(reward.name, e), reward, parent=self
-        )
-        dialog.open()
-        return dialog
+        return self._entries.edit(self.shop.selected_reward())
 
     @Slot()
     def delete_reward(self) -> None:
-        reward = self.shop.selected_reward()
-        if reward is None:
-            return
-        question = f"Delete the reward '{reward.name}'? Past purchases stay in the history."
-        if self.confirm(self, "Delete reward", question):
-            self._write(lambda: self._ctx.services.config_file.remove_reward(reward.name))
-
-    def _write(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except ConfigError as exc:
-            self._message.show_error(str(exc))
-            return
-        self._message.clear()
-        self.refresh()
+        self._entries.delete(self.shop.selected_reward(), self.confirm)
