@@ -95,7 +95,7 @@ def test_a_bad_task_is_refused_in_the_dialog(app: App, ctx: GuiContext, qtbot: Q
 
 def test_edit_and_delete_a_task(app: App, ctx: GuiContext, qtbot: QtBot) -> None:
     view = make_view(ctx, qtbot)
-    view.tasks.select_task("Plan tomorrow")
+    view.tasks.select_entry("Plan tomorrow")
     dialog = view.edit_task()
     assert dialog is not None and dialog.name_edit.text() == "Plan tomorrow"
     dialog.points_spin.setValue(8)
@@ -103,7 +103,7 @@ def test_edit_and_delete_a_task(app: App, ctx: GuiContext, qtbot: QtBot) -> None
     assert app.config().task("Plan tomorrow") is not None
     assert app.config().task("Plan tomorrow").points == 8_000  # type: ignore[union-attr]
     view.refresh()
-    view.tasks.select_task("Plan tomorrow")
+    view.tasks.select_entry("Plan tomorrow")
     view.confirm = lambda *_: False
     view.delete_task()
     assert app.config().task("Plan tomorrow") is not None

@@ -143,8 +143,8 @@ class GoalsView(View):
 
     @Slot()
     def _update_buttons(self) -> None:
-        task = self.tasks.selected_task() is not None
-        goal = self.goals.selected_goal() is not None
+        task = self.tasks.selected_entry() is not None
+        goal = self.goals.selected_entry() is not None
         self._edit_task.setEnabled(task)
         self._delete_task.setEnabled(task)
         self._edit_goal.setEnabled(goal)
@@ -172,11 +172,11 @@ class GoalsView(View):
 
     @Slot()
     def edit_task(self) -> TaskDialog | None:
-        return self._task_entries.edit(self.tasks.selected_task())
+        return self._task_entries.edit(self.tasks.selected_entry())
 
     @Slot()
     def delete_task(self) -> None:
-        self._task_entries.delete(self.tasks.selected_task(), self.confirm)
+        self._task_entries.delete(self.tasks.selected_entry(), self.confirm)
 
     # ------------------------------------------------------------------ goals
 
@@ -186,8 +186,8 @@ class GoalsView(View):
 
     @Slot()
     def edit_goal(self) -> GoalDialog | None:
-        return self._goal_entries.edit(self.goals.selected_goal())
+        return self._goal_entries.edit(self.goals.selected_entry())
 
     @Slot()
     def delete_goal(self) -> None:
-        self._goal_entries.delete(self.goals.selected_goal(), self.confirm)
+        self._goal_entries.delete(self.goals.selected_entry(), self.confirm)

@@ -125,7 +125,7 @@ class RewardsView(View):
 
     @Slot()
     def _update_buttons(self) -> None:
-        selected = self.shop.selected_reward() is not None
+        selected = self.shop.selected_entry() is not None
         self._edit.setEnabled(selected)
         self._delete.setEnabled(selected)
 
@@ -149,8 +149,8 @@ class RewardsView(View):
 
     @Slot()
     def edit_reward(self) -> RewardDialog | None:
-        return self._entries.edit(self.shop.selected_reward())
+        return self._entries.edit(self.shop.selected_entry())
 
     @Slot()
     def delete_reward(self) -> None:
-        self._entries.delete(self.shop.selected_reward(), self.confirm)
+        self._entries.delete(self.shop.selected_entry(), self.confirm)
