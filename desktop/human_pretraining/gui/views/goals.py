@@ -5,70 +5,40 @@ and add, edit or delete tasks and goals (written to the config file, comments ke
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QHBoxLayout,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from human_pretraining.core.model import Goal, Task, format_points
-from human_pretraining.gui.balance_label import BalanceLabel
 from human_pretraining.gui.config_entries import ConfigEntries
-from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.goal_dialog import GoalDialog
 from human_pretraining.gui.goal_table import GoalTable
-from human_pretraining.gui.lazy_refresh import LazyRefresh
-from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.task_dialog import TaskDialog
 from human_pretraining.gui.task_table import TaskTable
-from human_pretraining.gui.views.base import View
+from human_pretraining.gui.views.balance_view import BalanceView
 from human_pretraining.services.economy import AlreadyDone, NotFound
-from human_pretraining.services.history import History
 
 
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(name)
-    return button
-
-
-class GoalsView(View):
+class GoalsView(BalanceView):
     title = "Goals & tasks"
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._history = History(ctx.services.deps)
-        self.confirm: Confirm = ask
-        self._balance = BalanceLabel()
-        self._message = MessageLine()
+        super().__init__(ctx, parent)
         self.tasks = TaskTable()
         self.goals = GoalTable()
-        self._add_task = _button("&Add task…", "Add task")
-        self._edit_task = _button("&Edit task…", "Edit task")
-        self._delete_task = _button("Delete tas&k", "Delete task")
-        self._add_goal = _button("Add &goal…", "Add goal")
-        self._edit_goal = _button("Edit goa&l…", "Edit goal")
-        self._delete_goal = _button("Delete g&oal", "Delete goal")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._balance)
-        layout.addWidget(self._message)
-        layout.addWidget(
-            self._create_group(
-                "Tasks", self.tasks, (self._add_task, self._edit_task, self._delete_task)
-            ),
-            1,
+        self._add_task = self._create_button("&Add task…", "Add task")
+        self._edit_task = self._create_button("&Edit task…", "Edit task")
+        self._delete_task = self._create_button("Delete tas&k", "Delete task")
+        self._add_goal = self._create_button("Add &goal…", "Add goal")
+        self._edit_goal = self._create_button("Edit goa&l…", "Edit goal")
+        self._delete_goal = self._create_button("Delete g&oal", "Delete goal")
+        tasks = self._create_group(
+            "Tasks", self.tasks, self._add_task, self._edit_task, self._delete_task
         )
-        layout.addWidget(
-            self._create_group(
-                "Goals", self.goals, (self._add_goal, self._edit_goal, self._delete_goal)
-            ),
-            1,
+        self._layout.addWidget(tasks, 1)
+        goals = self._create_group(
+            "Goals", self.goals, self._add_goal, self._edit_goal, self._delete_goal
         )
+        self._layout.addWidget(goals, 1)
         config_file = ctx.services.config_file
         self._task_entries = ConfigEntries[Task, TaskDialog](
             self,
@@ -92,7 +62,6 @@ class GoalsView(View):
             replace=config_file.replace_goal,
             remove=config_file.remove_goal,
         )
-        self._lazy = LazyRefresh(self, self.refresh)
         self.tasks.doneClicked.connect(self._on_done)
         self._add_task.clicked.connect(self.add_task)
         self._edit_task.clicked.connect(self.edit_task)
@@ -104,34 +73,7 @@ class GoalsView(View):
         self.goals.itemSelectionChanged.connect(self._update_buttons)
         self.tasks.doubleClicked.connect(self.edit_task)
         self.goals.doubleClicked.connect(self.edit_goal)
-        ctx.bridge.ledgerChanged.connect(self._lazy.changed)
-        ctx.bridge.configChanged.connect(self._lazy.changed)
         self._update_buttons()
-
-    def _create_group(
-        self, title: str, table: QWidget, buttons: tuple[QPushButton, ...]
-    ) -> QGroupBox:
-        group = QGroupBox(title)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout = QVBoxLayout(group)
-        layout.addWidget(table)
-        layout.addLayout(row)
-        return group
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._lazy.shown()
-
-    @property
-    def balance_text(self) -> str:
-        return self._balance.text()
-
-    @property
-    def message(self) -> str:
-        return "" if self._message.isHidden() else self._message.text
 
     @Slot()
     def refresh(self) -> None:

@@ -5,68 +5,41 @@ purchase history, and adding, editing or deleting rewards (written to the config
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QHBoxLayout,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from human_pretraining.core.model import Reward, format_points
 from human_pretraining.gui.allowance_list import AllowanceList
-from human_pretraining.gui.balance_label import BalanceLabel
 from human_pretraining.gui.config_entries import ConfigEntries
-from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.lazy_refresh import LazyRefresh
-from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.purchase_table import PurchaseTable
 from human_pretraining.gui.reward_dialog import RewardDialog
 from human_pretraining.gui.reward_table import RewardTable
-from human_pretraining.gui.views.base import View
+from human_pretraining.gui.views.balance_view import BalanceView
 from human_pretraining.services.economy import NotFound, PurchaseRefused
-from human_pretraining.services.history import History
 
 HISTORY_ROWS = 200
 
 
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(name)
-    return button
-
-
-class RewardsView(View):
+class RewardsView(BalanceView):
     title = "Rewards"
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
+        super().__init__(ctx, parent)
         services = ctx.services
-        self._history = History(services.deps)
-        self.confirm: Confirm = ask
-        self._balance = BalanceLabel()
-        self._message = MessageLine()
         self.shop = RewardTable()
         self.allowances = AllowanceList(services.clock)
         self.purchases = PurchaseTable(services.tz)
-        self._add = _button("&Add reward…", "Add reward")
-        self._edit = _button("&Edit reward…", "Edit reward")
-        self._delete = _button("&Delete reward", "Delete reward")
+        self._add = self._create_button("&Add reward…", "Add reward")
+        self._edit = self._create_button("&Edit reward…", "Edit reward")
+        self._delete = self._create_button("&Delete reward", "Delete reward")
         below = QSplitter()
         below.addWidget(self._create_group("Running allowances", self.allowances))
         below.addWidget(self._create_group("Purchase history", self.purchases))
         below.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._balance)
-        layout.addWidget(self._message)
-        layout.addWidget(
+        self._layout.addWidget(
             self._create_group("Shop", self.shop, self._add, self._edit, self._delete), 3
         )
-        layout.addWidget(below, 2)
+        self._layout.addWidget(below, 2)
         self._entries = ConfigEntries[Reward, RewardDialog](
             self,
             self._message,
@@ -78,7 +51,6 @@ class RewardsView(View):
             replace=services.config_file.replace_reward,
             remove=services.config_file.remove_reward,
         )
-        self._lazy = LazyRefresh(self, self.refresh)
         self.shop.redeemClicked.connect(self._on_redeem)
         self.shop.itemSelectionChanged.connect(self._update_buttons)
         self.shop.doubleClicked.connect(self.edit_reward)
@@ -86,33 +58,7 @@ class RewardsView(View):
         self._add.clicked.connect(self.add_reward)
         self._edit.clicked.connect(self.edit_reward)
         self._delete.clicked.connect(self.delete_reward)
-        ctx.bridge.ledgerChanged.connect(self._lazy.changed)
-        ctx.bridge.configChanged.connect(self._lazy.changed)
         self._update_buttons()
-
-    def _create_group(self, title: str, content: QWidget, *buttons: QPushButton) -> QGroupBox:
-        group = QGroupBox(title)
-        layout = QVBoxLayout(group)
-        layout.addWidget(content)
-        if buttons:
-            row = QHBoxLayout()
-            for button in buttons:
-                row.addWidget(button)
-            row.addStretch(1)
-            layout.addLayout(row)
-        return group
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._lazy.shown()
-
-    @property
-    def balance_text(self) -> str:
-        return self._balance.text()
-
-    @property
-    def message(self) -> str:
-        return "" if self._message.isHidden() else self._message.text
 
     @Slot()
     def refresh(self) -> None:
