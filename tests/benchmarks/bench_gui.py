@@ -26,10 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 from human_pretraining.services.context import open_app
-from tests.benchmarks.bench_monitor import x_display
+from tests.benchmarks.bench_monitor import process_cost, x_display
 from tests.benchmarks.bench_store import build_year
 
 EXE = str(Path(sys.executable).parent / "human-pretraining")
@@ -48,14 +46,17 @@ def year_home(days: int) -> Path:
     return home
 
 
-def startup_ms(home: Path, display: str) -> float:
-    env = {
+def gui_env(home: Path, display: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DISPLAY": display,
         "QT_QPA_PLATFORM": "xcb",
         "HUMAN_PRETRAINING_HOME": str(home),
-        "HUMAN_PRETRAINING_REPORT_STARTUP": "1",
     }
+
+
+def startup_ms(home: Path, display: str) -> float:
+    env = {**gui_env(home, display), "HUMAN_PRETRAINING_REPORT_STARTUP": "1"}
     app = subprocess.Popen(
         [EXE, "gui", "--no-monitor"],
         env=env,
@@ -75,29 +76,8 @@ def startup_ms(home: Path, display: str) -> float:
 
 
 def idle_cost(home: Path, display: str, seconds: int) -> tuple[float, float]:
-    env = {
-        **os.environ,
-        "DISPLAY": display,
-        "QT_QPA_PLATFORM": "xcb",
-        "HUMAN_PRETRAINING_HOME": str(home),
-    }
-    app = subprocess.Popen(
-        [EXE, "gui", "--hidden"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        time.sleep(8)  # start-up and the first settling round are not the steady state
-        process = psutil.Process(app.pid)
-        before = process.cpu_times()
-        t0 = time.monotonic()
-        time.sleep(seconds)
-        after = process.cpu_times()
-        elapsed = time.monotonic() - t0
-        rss = process.memory_info().rss / 1e6
-    finally:
-        app.terminate()
-        app.wait(30)
-    used = (after.user - before.user) + (after.system - before.system)
-    return used / elapsed * 100, rss
+    # 8 s covers start-up and the first settling round.
+    return process_cost([EXE, "gui", "--hidden"], gui_env(home, display), 8, seconds)
 
 
 def main() -> None:

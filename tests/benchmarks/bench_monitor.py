@@ -89,22 +89,17 @@ def tick_cost(display: str, ticks: int) -> tuple[float, float, str]:
     return statistics.mean(samples), samples[int(len(samples) * 0.99)], repr(front)
 
 
-def serve_cost(display: str, seconds: int) -> tuple[float, float]:
-    home = Path(tempfile.mkdtemp(prefix="hp-bench-serve-"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DISPLAY": display, "HUMAN_PRETRAINING_HOME": str(home)}
-    exe = str(Path(sys.executable).parent / "human-pretraining")
-    server = subprocess.Popen(
-        [exe, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def process_cost(
+    command: list[str], env: dict[str, str], warm_up_s: float, seconds: int
+) -> tuple[float, float]:
+    """Starts ``command``, waits ``warm_up_s`` (start-up is not the steady state), then
+    returns its CPU share of one core in % over ``seconds`` and its resident memory in MB."""
+    started = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        time.sleep(5)  # start-up (imports, migrations) is not the steady state
-        process = psutil.Process(server.pid)
+        time.sleep(warm_up_s)
+        process = psutil.Process(started.pid)
         before = process.cpu_times()
         t0 = time.monotonic()
         time.sleep(seconds)
@@ -112,10 +107,21 @@ def serve_cost(display: str, seconds: int) -> tuple[float, float]:
         elapsed = time.monotonic() - t0
         rss = process.memory_info().rss / 1e6
     finally:
-        server.terminate()
-        server.wait(30)
+        started.terminate()
+        started.wait(30)
     used = (after.user - before.user) + (after.system - before.system)
     return used / elapsed * 100, rss
+
+
+def serve_cost(display: str, seconds: int) -> tuple[float, float]:
+    home = Path(tempfile.mkdtemp(prefix="hp-bench-serve-"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DISPLAY": display, "HUMAN_PRETRAINING_HOME": str(home)}
+    exe = str(Path(sys.executable).parent / "human-pretraining")
+    # 5 s covers start-up (imports, migrations).
+    return process_cost([exe, "serve", "--port", str(port)], env, 5, seconds)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from human_pretraining.gui.context import GuiContext
+from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.views.goals import GoalsView
 from human_pretraining.services.context import App
 
@@ -90,12 +91,14 @@ def test_a_bad_task_is_refused_in_the_dialog(app: App, ctx: GuiContext, qtbot: Q
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert "read a chapter" in dialog.error_text.lower()
+    line = dialog.findChild(MessageLine)
+    assert line is not None and line.is_error
     assert app.config_file.read_text() == before
 
 
 def test_edit_and_delete_a_task(app: App, ctx: GuiContext, qtbot: QtBot) -> None:
     view = make_view(ctx, qtbot)
-    view.tasks.select_task("Plan tomorrow")
+    view.tasks.select_entry("Plan tomorrow")
     dialog = view.edit_task()
     assert dialog is not None and dialog.name_edit.text() == "Plan tomorrow"
     dialog.points_spin.setValue(8)
@@ -103,7 +106,7 @@ def test_edit_and_delete_a_task(app: App, ctx: GuiContext, qtbot: QtBot) -> None
     assert app.config().task("Plan tomorrow") is not None
     assert app.config().task("Plan tomorrow").points == 8_000  # type: ignore[union-attr]
     view.refresh()
-    view.tasks.select_task("Plan tomorrow")
+    view.tasks.select_entry("Plan tomorrow")
     view.confirm = lambda *_: False
     view.delete_task()
     assert app.config().task("Plan tomorrow") is not None
@@ -133,3 +136,18 @@ def test_add_a_week_goal_through_the_dialog(app: App, ctx: GuiContext, qtbot: Qt
     }
     qtbot.waitUntil(lambda: "Write a lot" in view.goals._bars, timeout=2000)
     assert view.goals.bar("Write a lot").format().startswith("0 / 3,000 words")
+
+
+def test_deleting_a_task_already_gone_from_the_file_says_why(
+    app: App, ctx: GuiContext, qtbot: QtBot
+) -> None:
+    view = make_view(ctx, qtbot)
+    view.tasks.select_entry("Plan tomorrow")
+    app.config_file.remove_task("Plan tomorrow")  # e.g. the file edited by hand meanwhile
+    after = app.config_file.read_text()
+    view.confirm = lambda *_: True
+    view.delete_task()  # the view still lists it until the change reaches it
+    line = view.findChild(MessageLine)
+    assert line is not None and line.is_error
+    assert "Plan tomorrow" in view.message
+    assert app.config_file.read_text() == after

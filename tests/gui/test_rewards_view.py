@@ -111,7 +111,7 @@ def test_add_edit_and_delete_a_reward(app: App, ctx: GuiContext, qtbot: QtBot) -
     assert reward is not None and reward.site == "reddit.com" and reward.daily_limit == 2
 
     qtbot.waitUntil(lambda: "Reddit break" in view.shop._buttons, timeout=2000)
-    view.shop.select_reward("Reddit break")
+    view.shop.select_entry("Reddit break")
     edit = view.edit_reward()
     assert edit is not None and edit.site_edit.text() == "reddit.com"
     edit.kind_combo.setCurrentIndex(edit.kind_combo.findData("plain"))
@@ -120,7 +120,7 @@ def test_add_edit_and_delete_a_reward(app: App, ctx: GuiContext, qtbot: QtBot) -
     assert reward is not None and not reward.is_allowance
 
     view.refresh()
-    view.shop.select_reward("Reddit break")
+    view.shop.select_entry("Reddit break")
     view.confirm = lambda *_: True
     view.delete_reward()
     assert app.config().reward("Reddit break") is None

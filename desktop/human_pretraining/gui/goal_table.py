@@ -7,15 +7,10 @@ its period is over.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QProgressBar,
-    QTableWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QProgressBar, QWidget
 
 from human_pretraining.core.model import Goal, GoalKind, Period, format_points
+from human_pretraining.gui.entry_table import EntryTable
 from human_pretraining.gui.table_items import text_item
 from human_pretraining.services.queries import GoalStatus
 
@@ -47,26 +42,15 @@ def progress_text(status: GoalStatus) -> str:
     return text
 
 
-class GoalTable(QTableWidget):
+class GoalTable(EntryTable[Goal]):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(HEADERS), parent)
-        self.setAccessibleName("Goals")
-        self.setHorizontalHeaderLabels(HEADERS)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().hide()
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self._goals: list[Goal] = []
+        super().__init__("Goals", HEADERS, stretch=(0, 1), parent=parent)
         self._bars: dict[str, QProgressBar] = {}
 
     def show_goals(self, statuses: tuple[GoalStatus, ...]) -> None:
-        selected = self.selected_goal()
-        self._goals = [s.progress.goal for s in statuses]
+        selected = self.selected_entry()
+        self._set_entries([s.progress.goal for s in statuses])
         self._bars = {}
-        self.setRowCount(len(statuses))
         for row, status in enumerate(statuses):
             goal = status.progress.goal
             self.setItem(row, 0, text_item(goal.name, tooltip=describe(goal)))
@@ -75,8 +59,7 @@ class GoalTable(QTableWidget):
             unit = "day" if goal.period is Period.DAY else "week"
             self.setItem(row, 2, text_item(f"{streak} {unit}{'' if streak == 1 else 's'}"))
             self.setItem(row, 3, text_item(f"+{format_points(goal.bonus)}", numeric=True))
-            if selected is not None and goal.name == selected.name:
-                self.selectRow(row)
+        self._reselect(selected)
 
     def _create_bar(self, status: GoalStatus) -> QProgressBar:
         goal = status.progress.goal
@@ -91,14 +74,3 @@ class GoalTable(QTableWidget):
 
     def bar(self, name: str) -> QProgressBar:
         return self._bars[name]
-
-    def selected_goal(self) -> Goal | None:
-        rows = self.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self._goals):
-            return None
-        return self._goals[rows[0].row()]
-
-    def select_goal(self, name: str) -> None:
-        for row, goal in enumerate(self._goals):
-            if goal.name == name:
-                self.selectRow(row)

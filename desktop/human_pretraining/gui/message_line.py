@@ -1,9 +1,12 @@
-"""A one-line message under a view's controls: what just happened, or why an action was refused.
+"""A one-line message in a view, settings panel or dialog: what just happened, or why an
+action was refused.
 
-Inline rather than a pop-up so a refused click never interrupts; errors are bold
-and carry the style's warning icon (the palette decides the colours, so it reads
-in light and dark themes alike) and are announced to screen readers through the
-accessible description.
+Inline rather than a pop-up so a refused click never interrupts and the message
+stays readable while the user fixes the input. Errors are bold and carry the
+style's warning icon (the palette decides the colours, so it reads in light and
+dark themes alike) and are announced to screen readers through the accessible
+description. The text is plain, never rich text, as it often quotes what the
+user typed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class MessageLine(QWidget):
         self._icon = QLabel()
         self._text = QLabel()
         self._text.setWordWrap(True)
+        self._text.setTextFormat(Qt.TextFormat.PlainText)
         self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._error = False
         layout = QHBoxLayout(self)

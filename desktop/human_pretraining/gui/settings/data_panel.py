@@ -34,7 +34,7 @@ from human_pretraining.core.model import format_points
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.delete_all_dialog import DeleteAllDialog
 from human_pretraining.gui.export_worker import ExportThread
-from human_pretraining.gui.notice import Notice
+from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.services.data_admin import delete_all_data
 from human_pretraining.services.export_file import (
     EXPORT_TABLES,
@@ -107,12 +107,12 @@ class DataPanel(QWidget):
         self.progress.setValue(0)
         self.delete_button = QPushButton("&Delete all data…")
         self.delete_button.setAccessibleName("Delete all data")
-        self._notice = Notice()
+        self._message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addWidget(self._create_location_group())
         layout.addWidget(self._create_export_group())
         layout.addWidget(self._create_delete_group())
-        layout.addWidget(self._notice)
+        layout.addWidget(self._message)
         layout.addStretch(1)
         self.table_combo.currentIndexChanged.connect(self._on_table)
         self.since_check.toggled.connect(self.since_date.setEnabled)
@@ -176,13 +176,13 @@ class DataPanel(QWidget):
 
     @property
     def message(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
+        return "" if self._message.isHidden() else self._message.text
 
     # ------------------------------------------------------------------ folders
 
     def _open_folder(self, folder: Path) -> None:
         if not self.open_url(QUrl.fromLocalFile(str(folder))):
-            self._notice.show_error(f"Could not open {folder}; it may not exist yet.")
+            self._message.show_error(f"Could not open {folder}; it may not exist yet.")
 
     # ------------------------------------------------------------------ export
 
@@ -217,7 +217,7 @@ class DataPanel(QWidget):
         try:
             request = self._request(path)
         except ValueError as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
             return
         thread = ExportThread(self._exporter, request)
         thread.progressed.connect(self._on_progress)
@@ -232,7 +232,7 @@ class DataPanel(QWidget):
         self.progress.setValue(0)
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self._notice.show_info(f"Exporting to {path}…")
+        self._message.show_info(f"Exporting to {path}…")
         thread.start()
 
     @Slot()
@@ -249,16 +249,16 @@ class DataPanel(QWidget):
     def _on_succeeded(self, rows: int) -> None:
         self.progress.setValue(100)
         path = self.export_thread.request.path if self.export_thread else ""
-        self._notice.show_info(f"Exported {rows:,} rows to {path}.")
+        self._message.show_info(f"Exported {rows:,} rows to {path}.")
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self._notice.show_error(message)
+        self._message.show_error(message)
 
     @Slot()
     def _on_cancelled(self) -> None:
         self.progress.setValue(0)
-        self._notice.show_info("Export cancelled; no file was written.")
+        self._message.show_info("Export cancelled; no file was written.")
 
     @Slot()
     def _on_finished(self) -> None:
@@ -279,7 +279,7 @@ class DataPanel(QWidget):
     def _delete_all(self) -> None:
         before = self._ctx.services.queries.balance()
         report = delete_all_data(self._ctx.services)
-        self._notice.show_info(
+        self._message.show_info(
             f"Deleted {report.total:,} rows of history (the balance was "
             f"{format_points(before)} points). The configuration file is unchanged."
         )

@@ -27,7 +27,7 @@ from human_pretraining.config.errors import ConfigError
 from human_pretraining.core.model import FolderMatcher, Rule, format_points
 from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.notice import Notice
+from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.table_items import text_item
 
 HEADERS = ("Folder", "Points a minute", "Rule")
@@ -66,7 +66,7 @@ class FoldersPanel(QWidget):
         self._add.setAccessibleName("Add folder")
         self._remove = QPushButton("&Remove folder")
         self._remove.setAccessibleName("Remove folder")
-        self._notice = Notice()
+        self._message = MessageLine()
         buttons = QHBoxLayout()
         buttons.addWidget(self._add)
         buttons.addWidget(self._remove)
@@ -75,7 +75,7 @@ class FoldersPanel(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self._table, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self._notice)
+        layout.addWidget(self._message)
         self._add.clicked.connect(self.add_folder)
         self._remove.clicked.connect(self.remove_selected)
         self._table.itemSelectionChanged.connect(self._update_buttons)
@@ -84,7 +84,7 @@ class FoldersPanel(QWidget):
 
     @property
     def message(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
+        return "" if self._message.isHidden() else self._message.text
 
     def folders(self) -> list[str]:
         return [r.matcher.path for r in self._rules if isinstance(r.matcher, FolderMatcher)]
@@ -119,9 +119,9 @@ class FoldersPanel(QWidget):
         try:
             self._ctx.services.config_file.add_rule({"folder": path, **NEW_FOLDER_RULE})
         except ConfigError as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
             return
-        self._notice.show_info(f"Words written in {path} now earn points.")
+        self._message.show_info(f"Words written in {path} now earn points.")
         self.refresh()
 
     @Slot()
@@ -140,7 +140,7 @@ class FoldersPanel(QWidget):
         try:
             self._ctx.services.config_file.remove_rule(rule.id)
         except ConfigError as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
             return
-        self._notice.clear_message()
+        self._message.clear()
         self.refresh()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from human_pretraining.autostart import AutostartError
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.notice import Notice
+from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.settings.autostart import AutostartSwitch
 
 
@@ -49,7 +49,7 @@ class GeneralPanel(QWidget):
         self.autostart_check = QCheckBox("Start Human Pretraining when I &log in")
         self._autostart_note = QLabel()
         self._autostart_note.setWordWrap(True)
-        self._notice = Notice()
+        self._message = MessageLine()
         for spin in (self.port_spin, self.idle_spin):
             spin.setMaximumWidth(spin.sizeHint().width() * 2)
         form = QFormLayout()
@@ -70,7 +70,7 @@ class GeneralPanel(QWidget):
         form.addRow("", self._autostart_note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self._notice)
+        layout.addWidget(self._message)
         layout.addStretch(1)
         self._load()
         self._load_autostart()
@@ -83,7 +83,7 @@ class GeneralPanel(QWidget):
 
     @property
     def message(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
+        return "" if self._message.isHidden() else self._message.text
 
     @property
     def port_note(self) -> str:
@@ -138,10 +138,10 @@ class GeneralPanel(QWidget):
         try:
             self._ctx.services.config_file.update_settings(**values)
         except ConfigError as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
             self._load()  # back to what the file says
             return
-        self._notice.clear_message()
+        self._message.clear()
         self._load()
 
     @Slot()
@@ -168,5 +168,5 @@ class GeneralPanel(QWidget):
         try:
             self._autostart.set(on)
         except (AutostartError, OSError) as exc:
-            self._notice.show_error(f"Could not turn autostart {'on' if on else 'off'}: {exc}")
+            self._message.show_error(f"Could not turn autostart {'on' if on else 'off'}: {exc}")
         self._load_autostart()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.notice import Notice
+from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.table_items import text_item
 from human_pretraining.services.pairing import TokenInfo
 
@@ -51,7 +51,7 @@ class PairingPanel(QWidget):
         self._clients = self._create_clients_table()
         self._revoke = QPushButton("&Revoke…")
         self._revoke.setAccessibleName("Revoke the selected client")
-        self._notice = Notice()
+        self._message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addWidget(self._create_pair_group())
         clients = QGroupBox("Paired clients")
@@ -62,7 +62,7 @@ class PairingPanel(QWidget):
         row.addStretch(1)
         inner.addLayout(row)
         layout.addWidget(clients, 1)
-        layout.addWidget(self._notice)
+        layout.addWidget(self._message)
         self._pair.clicked.connect(self.new_code)
         self._revoke.clicked.connect(self.revoke_selected)
         self._clients.itemSelectionChanged.connect(self._update_buttons)
@@ -208,7 +208,7 @@ class PairingPanel(QWidget):
             return
         revoked = self._ctx.services.pairing.revoke(str(token.id))
         if revoked:
-            self._notice.show_info(f"Revoked '{token.client}'.")
+            self._message.show_info(f"Revoked '{token.client}'.")
         else:
-            self._notice.show_error(f"'{token.client}' was already revoked.")
+            self._message.show_error(f"'{token.client}' was already revoked.")
         self.refresh()

@@ -4,79 +4,64 @@ and add, edit or delete tasks and goals (written to the config file, comments ke
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont, QShowEvent
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
-from human_pretraining.config.errors import ConfigError
-from human_pretraining.core.model import format_points
-from human_pretraining.gui.confirm import Confirm, ask
+from human_pretraining.core.model import Goal, Task, format_points
+from human_pretraining.gui.config_entries import ConfigEntries
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.goal_dialog import GoalDialog
 from human_pretraining.gui.goal_table import GoalTable
-from human_pretraining.gui.lazy_refresh import LazyRefresh
-from human_pretraining.gui.notice import Notice
 from human_pretraining.gui.task_dialog import TaskDialog
 from human_pretraining.gui.task_table import TaskTable
-from human_pretraining.gui.views.base import View
+from human_pretraining.gui.views.balance_view import BalanceView
 from human_pretraining.services.economy import AlreadyDone, NotFound
-from human_pretraining.services.history import History
 
 
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(name)
-    return button
-
-
-class GoalsView(View):
+class GoalsView(BalanceView):
     title = "Goals & tasks"
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._history = History(ctx.services.deps)
-        self.confirm: Confirm = ask
-        self._balance = QLabel()
-        self._balance.setAccessibleName("Balance")
-        font = QFont(self._balance.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self._balance.setFont(font)
-        self._notice = Notice()
+        super().__init__(ctx, parent)
         self.tasks = TaskTable()
         self.goals = GoalTable()
-        self._add_task = _button("&Add task…", "Add task")
-        self._edit_task = _button("&Edit task…", "Edit task")
-        self._delete_task = _button("Delete tas&k", "Delete task")
-        self._add_goal = _button("Add &goal…", "Add goal")
-        self._edit_goal = _button("Edit goa&l…", "Edit goal")
-        self._delete_goal = _button("Delete g&oal", "Delete goal")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._balance)
-        layout.addWidget(self._notice)
-        layout.addWidget(
-            self._create_group(
-                "Tasks", self.tasks, (self._add_task, self._edit_task, self._delete_task)
-            ),
-            1,
+        self._add_task = self._create_button("&Add task…", "Add task")
+        self._edit_task = self._create_button("&Edit task…", "Edit task")
+        self._delete_task = self._create_button("Delete tas&k", "Delete task")
+        self._add_goal = self._create_button("Add &goal…", "Add goal")
+        self._edit_goal = self._create_button("Edit goa&l…", "Edit goal")
+        self._delete_goal = self._create_button("Delete g&oal", "Delete goal")
+        tasks = self._create_group(
+            "Tasks", self.tasks, self._add_task, self._edit_task, self._delete_task
         )
-        layout.addWidget(
-            self._create_group(
-                "Goals", self.goals, (self._add_goal, self._edit_goal, self._delete_goal)
-            ),
-            1,
+        self._layout.addWidget(tasks, 1)
+        goals = self._create_group(
+            "Goals", self.goals, self._add_goal, self._edit_goal, self._delete_goal
         )
-        self._lazy = LazyRefresh(self, self.refresh)
+        self._layout.addWidget(goals, 1)
+        config_file = ctx.services.config_file
+        self._task_entries = ConfigEntries[Task, TaskDialog](
+            self,
+            self._message,
+            self.refresh,
+            noun="task",
+            kept="Points it already paid stay in your history.",
+            dialog=TaskDialog,
+            add=config_file.add_task,
+            replace=config_file.replace_task,
+            remove=config_file.remove_task,
+        )
+        self._goal_entries = ConfigEntries[Goal, GoalDialog](
+            self,
+            self._message,
+            self.refresh,
+            noun="goal",
+            kept="Bonuses it already paid stay.",
+            dialog=GoalDialog,
+            add=config_file.add_goal,
+            replace=config_file.replace_goal,
+            remove=config_file.remove_goal,
+        )
         self.tasks.doneClicked.connect(self._on_done)
         self._add_task.clicked.connect(self.add_task)
         self._edit_task.clicked.connect(self.edit_task)
@@ -88,47 +73,20 @@ class GoalsView(View):
         self.goals.itemSelectionChanged.connect(self._update_buttons)
         self.tasks.doubleClicked.connect(self.edit_task)
         self.goals.doubleClicked.connect(self.edit_goal)
-        ctx.bridge.ledgerChanged.connect(self._lazy.changed)
-        ctx.bridge.configChanged.connect(self._lazy.changed)
         self._update_buttons()
-
-    def _create_group(
-        self, title: str, table: QWidget, buttons: tuple[QPushButton, ...]
-    ) -> QGroupBox:
-        group = QGroupBox(title)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout = QVBoxLayout(group)
-        layout.addWidget(table)
-        layout.addLayout(row)
-        return group
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._lazy.shown()
-
-    @property
-    def balance_text(self) -> str:
-        return self._balance.text()
-
-    @property
-    def message(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
 
     @Slot()
     def refresh(self) -> None:
         summary = self._ctx.services.queries.summary()
-        self._balance.setText(f"Balance: {format_points(summary.balance)} points")
+        self._balance.show_balance(summary.balance)
         self.tasks.show_tasks(self._history.task_status())
         self.goals.show_goals(summary.goals)
         self._update_buttons()
 
     @Slot()
     def _update_buttons(self) -> None:
-        task = self.tasks.selected_task() is not None
-        goal = self.goals.selected_goal() is not None
+        task = self.tasks.selected_entry() is not None
+        goal = self.goals.selected_entry() is not None
         self._edit_task.setEnabled(task)
         self._delete_task.setEnabled(task)
         self._edit_goal.setEnabled(goal)
@@ -141,9 +99,9 @@ class GoalsView(View):
         try:
             done = self._ctx.services.economy.complete_task(name)
         except (AlreadyDone, NotFound) as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
         else:
-            self._notice.show_info(
+            self._message.show_info(
                 f"'{done.task}' checked off: +{format_points(done.points)}. "
                 f"Balance: {format_points(done.balance)} points."
             )
@@ -152,61 +110,26 @@ class GoalsView(View):
 
     @Slot()
     def add_task(self) -> TaskDialog:
-        dialog = TaskDialog(self._ctx.services.config_file.add_task, parent=self)
-        dialog.open()
-        return dialog
+        return self._task_entries.add()
 
     @Slot()
     def edit_task(self) -> TaskDialog | None:
-        task = self.tasks.selected_task()
-        if task is None:
-            return None
-        config_file = self._ctx.services.config_file
-        dialog = TaskDialog(lambda e: config_file.replace_task(task.name, e), task, parent=self)
-        dialog.open()
-        return dialog
+        return self._task_entries.edit(self.tasks.selected_entry())
 
     @Slot()
     def delete_task(self) -> None:
-        task = self.tasks.selected_task()
-        if task is None:
-            return
-        question = f"Delete the task '{task.name}'? Points it already paid stay in your history."
-        if self.confirm(self, "Delete task", question):
-            self._write(lambda: self._ctx.services.config_file.remove_task(task.name))
+        self._task_entries.delete(self.tasks.selected_entry(), self.confirm)
 
     # ------------------------------------------------------------------ goals
 
     @Slot()
     def add_goal(self) -> GoalDialog:
-        dialog = GoalDialog(self._ctx.services.config_file.add_goal, parent=self)
-        dialog.open()
-        return dialog
+        return self._goal_entries.add()
 
     @Slot()
     def edit_goal(self) -> GoalDialog | None:
-        goal = self.goals.selected_goal()
-        if goal is None:
-            return None
-        config_file = self._ctx.services.config_file
-        dialog = GoalDialog(lambda e: config_file.replace_goal(goal.name, e), goal, parent=self)
-        dialog.open()
-        return dialog
+        return self._goal_entries.edit(self.goals.selected_entry())
 
     @Slot()
     def delete_goal(self) -> None:
-        goal = self.goals.selected_goal()
-        if goal is None:
-            return
-        question = f"Delete the goal '{goal.name}'? Bonuses it already paid stay."
-        if self.confirm(self, "Delete goal", question):
-            self._write(lambda: self._ctx.services.config_file.remove_goal(goal.name))
-
-    def _write(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except ConfigError as exc:
-            self._notice.show_error(str(exc))
-            return
-        self._notice.clear_message()
-        self.refresh()
+        self._goal_entries.delete(self.goals.selected_entry(), self.confirm)

@@ -4,77 +4,53 @@ purchase history, and adding, editing or deleting rewards (written to the config
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont, QShowEvent
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QSplitter, QWidget
 
-from human_pretraining.config.errors import ConfigError
-from human_pretraining.core.model import format_points
+from human_pretraining.core.model import Reward, format_points
 from human_pretraining.gui.allowance_list import AllowanceList
-from human_pretraining.gui.confirm import Confirm, ask
+from human_pretraining.gui.config_entries import ConfigEntries
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.lazy_refresh import LazyRefresh
-from human_pretraining.gui.notice import Notice
 from human_pretraining.gui.purchase_table import PurchaseTable
 from human_pretraining.gui.reward_dialog import RewardDialog
 from human_pretraining.gui.reward_table import RewardTable
-from human_pretraining.gui.views.base import View
+from human_pretraining.gui.views.balance_view import BalanceView
 from human_pretraining.services.economy import NotFound, PurchaseRefused
-from human_pretraining.services.history import History
 
 HISTORY_ROWS = 200
 
 
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(name)
-    return button
-
-
-class RewardsView(View):
+class RewardsView(BalanceView):
     title = "Rewards"
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
+        super().__init__(ctx, parent)
         services = ctx.services
-        self._history = History(services.deps)
-        self.confirm: Confirm = ask
-        self._balance = QLabel()
-        self._balance.setAccessibleName("Balance")
-        font = QFont(self._balance.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self._balance.setFont(font)
-        self._notice = Notice()
         self.shop = RewardTable()
         self.allowances = AllowanceList(services.clock)
         self.purchases = PurchaseTable(services.tz)
-        self._add = _button("&Add reward…", "Add reward")
-        self._edit = _button("&Edit reward…", "Edit reward")
-        self._delete = _button("&Delete reward", "Delete reward")
+        self._add = self._create_button("&Add reward…", "Add reward")
+        self._edit = self._create_button("&Edit reward…", "Edit reward")
+        self._delete = self._create_button("&Delete reward", "Delete reward")
         below = QSplitter()
         below.addWidget(self._create_group("Running allowances", self.allowances))
         below.addWidget(self._create_group("Purchase history", self.purchases))
         below.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._balance)
-        layout.addWidget(self._notice)
-        layout.addWidget(
+        self._layout.addWidget(
             self._create_group("Shop", self.shop, self._add, self._edit, self._delete), 3
         )
-        layout.addWidget(below, 2)
-        self._lazy = LazyRefresh(self, self.refresh)
+        self._layout.addWidget(below, 2)
+        self._entries = ConfigEntries[Reward, RewardDialog](
+            self,
+            self._message,
+            self.refresh,
+            noun="reward",
+            kept="Past purchases stay in the history.",
+            dialog=RewardDialog,
+            add=services.config_file.add_reward,
+            replace=services.config_file.replace_reward,
+            remove=services.config_file.remove_reward,
+        )
         self.shop.redeemClicked.connect(self._on_redeem)
         self.shop.itemSelectionChanged.connect(self._update_buttons)
         self.shop.doubleClicked.connect(self.edit_reward)
@@ -82,38 +58,12 @@ class RewardsView(View):
         self._add.clicked.connect(self.add_reward)
         self._edit.clicked.connect(self.edit_reward)
         self._delete.clicked.connect(self.delete_reward)
-        ctx.bridge.ledgerChanged.connect(self._lazy.changed)
-        ctx.bridge.configChanged.connect(self._lazy.changed)
         self._update_buttons()
-
-    def _create_group(self, title: str, content: QWidget, *buttons: QPushButton) -> QGroupBox:
-        group = QGroupBox(title)
-        layout = QVBoxLayout(group)
-        layout.addWidget(content)
-        if buttons:
-            row = QHBoxLayout()
-            for button in buttons:
-                row.addWidget(button)
-            row.addStretch(1)
-            layout.addLayout(row)
-        return group
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._lazy.shown()
-
-    @property
-    def balance_text(self) -> str:
-        return self._balance.text()
-
-    @property
-    def message(self) -> str:
-        return "" if self._notice.isHidden() else self._notice.text()
 
     @Slot()
     def refresh(self) -> None:
         shop = self._history.shop()
-        self._balance.setText(f"Balance: {format_points(shop.balance)} points")
+        self._balance.show_balance(shop.balance)
         self.shop.show_items(shop.items)
         self.allowances.show_allowances(self._ctx.services.queries.summary().allowances)
         self.purchases.show_purchases(self._history.purchases(HISTORY_ROWS))
@@ -121,7 +71,7 @@ class RewardsView(View):
 
     @Slot()
     def _update_buttons(self) -> None:
-        selected = self.shop.selected_reward() is not None
+        selected = self.shop.selected_entry() is not None
         self._edit.setEnabled(selected)
         self._delete.setEnabled(selected)
 
@@ -130,9 +80,9 @@ class RewardsView(View):
         try:
             bought = self._ctx.services.economy.redeem(name)
         except (PurchaseRefused, NotFound) as exc:
-            self._notice.show_error(str(exc))
+            self._message.show_error(str(exc))
         else:
-            self._notice.show_info(
+            self._message.show_info(
                 f"Bought '{bought.reward}' for {format_points(bought.cost)} points. "
                 f"Balance: {format_points(bought.balance)} points."
             )
@@ -141,36 +91,12 @@ class RewardsView(View):
 
     @Slot()
     def add_reward(self) -> RewardDialog:
-        dialog = RewardDialog(self._ctx.services.config_file.add_reward, parent=self)
-        dialog.open()
-        return dialog
+        return self._entries.add()
 
     @Slot()
     def edit_reward(self) -> RewardDialog | None:
-        reward = self.shop.selected_reward()
-        if reward is None:
-            return None
-        config_file = self._ctx.services.config_file
-        dialog = RewardDialog(
-            lambda e: config_file.replace_reward(reward.name, e), reward, parent=self
-        )
-        dialog.open()
-        return dialog
+        return self._entries.edit(self.shop.selected_entry())
 
     @Slot()
     def delete_reward(self) -> None:
-        reward = self.shop.selected_reward()
-        if reward is None:
-            return
-        question = f"Delete the reward '{reward.name}'? Past purchases stay in the history."
-        if self.confirm(self, "Delete reward", question):
-            self._write(lambda: self._ctx.services.config_file.remove_reward(reward.name))
-
-    def _write(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except ConfigError as exc:
-            self._notice.show_error(str(exc))
-            return
-        self._notice.clear_message()
-        self.refresh()
+        self._entries.delete(self.shop.selected_entry(), self.confirm)
