@@ -16,7 +16,7 @@ from human_pretraining.services.context import App
 
 @pytest.fixture
 def tray(ctx: GuiContext, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Tray:
-    icon = Tray(ctx, window)
+    icon = Tray(ctx, window, alert_check_ms=200)  # the app looks every 30 s
     shown: list[Alert] = []
     monkeypatch.setattr(icon, "notify", shown.append)
     icon.shown = shown  # type: ignore[attr-defined]

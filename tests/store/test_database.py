@@ -13,7 +13,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from human_pretraining.store.database import Database, DatabaseError, _alembic_config, open_database
+from human_pretraining.store.database import (
+    Database,
+    DatabaseError,
+    _alembic_config,
+    newest_revision,
+    open_database,
+)
 from human_pretraining.store.models import Base
 
 
@@ -121,3 +127,23 @@ def test_seen_event_ids_survive_the_move_to_compact_keys(
             assert "WITHOUT ROWID" in without_rowid
     assert stored == {uuid.UUID(e).bytes for e in ids}
     upgraded.close()
+
+
+def test_the_file_names_give_alembics_head() -> None:
+    head = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+    assert newest_revision() == head
+
+
+def test_an_up_to_date_database_opens_without_importing_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = url(tmp_path / "h.sqlite3")
+    open_database(target).close()  # created and migrated
+    code = (
+        "import sys; from human_pretraining.store.database import open_database; "
+        f"db = open_database({target!r}); db.close(); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -25,6 +25,8 @@ class ServicesBridge(QObject):
     configChanged = Signal()
     clientsChanged = Signal()
     pauseChanged = Signal()
+    # The endpoint and the monitor started (or stopped): the tracking line changes.
+    trackingChanged = Signal()
     # Emitted from any thread; Qt queues it to the bridge's (the GUI) thread.
     _announced = Signal(int)
 

@@ -1,7 +1,8 @@
 """``human-pretraining`` with no command: the window, the endpoint, the monitor, one process.
 
 Order matters: the single-instance check comes before the database and the port
-are touched, so a second start only brings the first window forward. Quitting
+are touched, so a second start only brings the first window forward; the
+endpoint and the monitor start right after the window is first painted. Quitting
 (window, tray, Ctrl+C or SIGTERM) stops the endpoint and the monitor, settles
 what arrived and closes the database: nothing acknowledged is lost.
 """
@@ -13,15 +14,15 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import psutil
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
-from human_pretraining.api.server import ServerError
-from human_pretraining.app import Runtime
 from human_pretraining.config.paths import chosen_home, resolve_paths
 from human_pretraining.gui.bridge import ServicesBridge
 from human_pretraining.gui.context import GuiContext
@@ -34,6 +35,9 @@ from human_pretraining.gui.single_instance import (
 )
 from human_pretraining.gui.tray import Tray
 from human_pretraining.services.context import open_app
+
+if TYPE_CHECKING:
+    from human_pretraining.app import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +55,63 @@ def _application(argv: list[str]) -> QApplication:
 
 
 class _FirstPaint(QObject):
-    """Reports once how long after the process started the dashboard was first painted
-    (``HUMAN_PRETRAINING_REPORT_STARTUP=1``; the startup benchmark reads it)."""
+    """Runs ``then`` once the window has first been painted, and with
+    ``HUMAN_PRETRAINING_REPORT_STARTUP=1`` prints how long after the process
+    started that was (the start-up benchmark reads it)."""
+
+    def __init__(self, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            started = psutil.Process().create_time()
-            print(f"startup: window shown {(time.time() - started) * 1000:.0f} ms after start")
-            sys.stdout.flush()
+            if os.environ.get("HUMAN_PRETRAINING_REPORT_STARTUP"):
+                started = psutil.Process().create_time()
+                print(f"startup: window shown {(time.time() - started) * 1000:.0f} ms after start")
+                sys.stdout.flush()
+            QTimer.singleShot(0, self._then)
         return False
+
+
+class _Background:
+    """The endpoint, the monitor and settling (``app.Runtime``), started just after
+    the window shows: importing Flask, waitress and the probes takes about half a
+    second, which the user should not wait for to see their dashboard."""
+
+    def __init__(self, ctx: GuiContext, window: MainWindow, port: int | None, monitor: bool):
+        self._ctx = ctx
+        self._window = window
+        self._port = port
+        self._monitor = monitor
+        self.runtime: Runtime | None = None
+
+    def start(self) -> None:
+        if self.runtime is not None:
+            return
+        from human_pretraining.api.server import ServerError
+        from human_pretraining.app import Runtime
+
+        try:
+            runtime = Runtime(self._ctx.services, port=self._port, monitor=self._monitor)
+        except ServerError as exc:
+            QMessageBox.critical(
+                self._window, TITLE, f"Human Pretraining could not start.\n\n{exc}"
+            )
+            QApplication.exit(2)
+            return
+        runtime.start()
+        self.runtime = runtime
+        self._ctx.tracking_status = runtime.tracking_status
+        self._ctx.settle_soon = runtime.settle_soon
+        self._ctx.port = runtime.server.port
+        # New time shows as points within a second or two, not at the next 5 s round.
+        self._ctx.bridge.activityChanged.connect(runtime.settle_soon)
+        self._ctx.bridge.trackingChanged.emit()
+
+    def stop(self) -> None:
+        if self.runtime is not None:
+            self.runtime.stop()
 
 
 def run_gui(
@@ -79,21 +130,15 @@ def run_gui(
     instance = SingleInstance(name)
 
     services = open_app(home)
-    try:
-        runtime = Runtime(services, port=port, monitor=monitor)
-    except ServerError as exc:
-        QMessageBox.critical(None, TITLE, f"Human Pretraining could not start.\n\n{exc}")
-        services.close()
-        return 2
     bridge = ServicesBridge(services)
     ctx = GuiContext(
         bridge,
-        tracking_status=runtime.tracking_status,
-        settle_soon=runtime.settle_soon,
-        port=runtime.server.port,
+        tracking_status=lambda: "starting tracking…",
+        port=port if port is not None else services.settings().port,
         login_home=chosen_home(home),
     )
     window = MainWindow(ctx)
+    background = _Background(ctx, window, port, monitor)
     tray = Tray(ctx, window) if QSystemTrayIcon.isSystemTrayAvailable() else None
     # With a tray, closing the window hides it and the tray quits; without one the
     # window is the app, so closing it quits.
@@ -103,8 +148,6 @@ def run_gui(
     if tray is not None:
         tray.show()
     instance.showRequested.connect(window.bring_to_front)
-    # New time shows as points within a second or two, not at the next 5 s round.
-    bridge.activityChanged.connect(runtime.settle_soon)
 
     def _quit(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: quitting", signum)
@@ -117,15 +160,13 @@ def run_gui(
     wakeup.start(500)
     wakeup.timeout.connect(lambda: None)
 
-    runtime.start()
-    if os.environ.get("HUMAN_PRETRAINING_REPORT_STARTUP"):
-        reporter = _FirstPaint(window)
-        window.current_view().installEventFilter(reporter)
     if hidden:
         # Started at login: stay in the tray. Without a tray the app runs on unseen
         # until started again, which brings the window forward (single instance).
         log.info("started hidden%s", "" if tray else "; start it again to show the window")
+        QTimer.singleShot(0, background.start)
     else:
+        window.current_view().installEventFilter(_FirstPaint(background.start, window))
         window.show()
     try:
         return qt_app.exec()
@@ -134,6 +175,6 @@ def run_gui(
         if tray is not None:
             tray.hide()
         instance.close()
-        runtime.stop()
+        background.stop()
         bridge.close()
         services.close()

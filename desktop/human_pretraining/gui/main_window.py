@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         ctx.bridge.clientsChanged.connect(self.refresh_status)
         ctx.bridge.configChanged.connect(self.refresh_status)
         ctx.bridge.pauseChanged.connect(self.refresh_status)
+        ctx.bridge.trackingChanged.connect(self.refresh_status)
         self._restore()
         self.refresh_status()
 

@@ -7,7 +7,7 @@ elsewhere the window is the app. Notifications come from
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -21,8 +21,15 @@ from human_pretraining.services.economy import PurchaseRefused
 PAUSE_MINUTES = 15
 
 
+# Goals and badges are refreshed by the settler at most every 30 s, so looking for
+# news more often would only cost queries (the app runs all day in the tray).
+ALERT_CHECK_MS = 30_000
+
+
 class Tray(QSystemTrayIcon):
-    def __init__(self, ctx: GuiContext, window: MainWindow) -> None:
+    def __init__(
+        self, ctx: GuiContext, window: MainWindow, alert_check_ms: int = ALERT_CHECK_MS
+    ) -> None:
         super().__init__(app_icon(), window)
         self._ctx = ctx
         self._window = window
@@ -38,6 +45,11 @@ class Tray(QSystemTrayIcon):
         self.setContextMenu(self._menu)
         self.activated.connect(self._on_activated)
         self._last: Snapshot | None = None
+        self._alerts_due = False
+        self._alert_timer = QTimer(self)
+        self._alert_timer.setSingleShot(True)
+        self._alert_timer.setInterval(alert_check_ms)
+        self._alert_timer.timeout.connect(self._check_alerts_if_due)
         ctx.bridge.ledgerChanged.connect(self.refresh)
         ctx.bridge.configChanged.connect(self.refresh)
         ctx.bridge.pauseChanged.connect(self.refresh)
@@ -46,8 +58,8 @@ class Tray(QSystemTrayIcon):
     @Slot()
     def refresh(self) -> None:
         services = self._ctx.services
-        summary = services.queries.summary()
-        text = f"Balance: {format_points(summary.balance)} points"
+        balance = services.queries.balance()
+        text = f"Balance: {format_points(balance)} points"
         self._balance.setText(text)
         self.setToolTip(f"{TITLE} — {text}")
         paused = services.pause.until()
@@ -56,7 +68,20 @@ class Tray(QSystemTrayIcon):
             if paused is not None and paused > services.clock()
             else f"Pause tracking for {PAUSE_MINUTES} min"
         )
-        self._fill_redeem(summary.balance)
+        self._fill_redeem(balance)
+        self._alerts_due = True
+        if not self._alert_timer.isActive():
+            self._check_alerts_if_due()
+
+    @Slot()
+    def _check_alerts_if_due(self) -> None:
+        """Compare goals, badges and the balance with the last look; notify what is new."""
+        if not self._alerts_due:
+            return
+        self._alerts_due = False
+        self._alert_timer.start()
+        services = self._ctx.services
+        summary = services.queries.summary()
         now = snapshot(summary, services.queries.badges(), services.settings().low_balance)
         if self._last is not None:
             for alert in alerts(self._last, now, summary.balance):

@@ -1,13 +1,15 @@
 """The dashboard: balance, today, the day's chart, 30 days of balance, goals, latest entries.
 
 Everything is re-read when the services announce a change (bridge signals), not
-on a timer: the ledger for balance, goals and entries; new activity for the day
-chart (which reads unsettled time too, so it moves before points are booked).
+on a timer, and only while the dashboard is visible: the ledger for balance,
+goals and entries; new activity for the day chart (which reads unsettled time
+too, so it moves before points are booked).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from human_pretraining.gui.context import GuiContext
@@ -18,6 +20,7 @@ from human_pretraining.gui.dashboard.day_chart import DayTimelineChart
 from human_pretraining.gui.dashboard.goal_bars import GoalBars
 from human_pretraining.gui.dashboard.pause_control import PauseControl
 from human_pretraining.gui.dashboard.recent_entries import RecentEntries
+from human_pretraining.gui.lazy_refresh import LazyRefresh
 from human_pretraining.gui.views.base import View
 
 RECENT = 8
@@ -41,13 +44,23 @@ class DashboardView(View):
         self.goals = GoalBars()
         self.entries = RecentEntries()
         self._create_layout()
-        ctx.bridge.ledgerChanged.connect(self.refresh_points)
-        ctx.bridge.configChanged.connect(self.refresh_points)
-        ctx.bridge.activityChanged.connect(self.refresh_activity)
+        # Hidden (in the tray, or another view in front), it only notes that it is out
+        # of date, and catches up when shown: an idle app must not query for nobody.
+        self._points = LazyRefresh(self, self.refresh_points)
+        self._activity = LazyRefresh(self, self.refresh_activity)
+        ctx.bridge.ledgerChanged.connect(self._points.changed)
+        ctx.bridge.configChanged.connect(self._points.changed)
+        ctx.bridge.activityChanged.connect(self._activity.changed)
         ctx.bridge.pauseChanged.connect(self.refresh_status)
         ctx.bridge.clientsChanged.connect(self.refresh_status)
-        self.allowance.ended = self.refresh_points
-        self.refresh()
+        ctx.bridge.trackingChanged.connect(self.refresh_status)
+        self.allowance.ended = self._points.changed
+        self.refresh_status()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._points.shown()
+        self._activity.shown()
 
     def _create_layout(self) -> None:
         top = QHBoxLayout()
@@ -71,12 +84,6 @@ class DashboardView(View):
         layout.addLayout(top)
         layout.addLayout(charts, 3)
         layout.addLayout(bottom, 2)
-
-    @Slot()
-    def refresh(self) -> None:
-        self.refresh_points()
-        self.refresh_activity()
-        self.refresh_status()
 
     @Slot()
     def refresh_points(self) -> None:
