@@ -60,3 +60,14 @@ def test_wheel_ships_the_shared_contracts(tmp_path: Path) -> None:
         cwd=tmp_path,
     ).stdout
     assert str(target) in out
+
+
+def test_the_package_version_is_the_projects() -> None:
+    import tomllib
+    from importlib.metadata import version
+
+    import human_pretraining
+
+    root = Path(__file__).resolve().parents[1]
+    declared = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    assert human_pretraining.__version__ == declared == version("human-pretraining")

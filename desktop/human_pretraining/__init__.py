@@ -4,9 +4,6 @@ Focused work, learning and output earn points; distraction costs them; points
 buy rewards the user defines. See ARCHITECTURE.md for the layers.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("human-pretraining")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+# pyproject.toml's version, written out: asking importlib.metadata costs about
+# 50 ms at every start. tests/test_packaging.py checks the two agree.
+__version__ = "0.1.0"
