@@ -28,6 +28,9 @@ from human_pretraining.store.database import DatabaseUnreachable
 log = logging.getLogger(__name__)
 
 SETTLE_EVERY_S = 5.0
+# The desktop app with its window hidden books points less often: nobody is
+# watching them move, and re-scoring a busy day costs a few milliseconds each time.
+SETTLE_EVERY_HIDDEN_S = 30.0
 MIN_SETTLE_GAP_S = 1.0
 UNREACHABLE_WARN_EVERY_S = 60.0
 _warned: dict[int, float] = {}  # App id -> when "server unreachable" was last logged
@@ -78,6 +81,7 @@ class Runtime:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._settling: threading.Thread | None = None
+        self.settle_every_s = SETTLE_EVERY_S
         self._unsubscribe = services.notifier.subscribe(self._changed)
 
     def _changed(self, change: Change) -> None:
@@ -111,7 +115,7 @@ class Runtime:
     def settle_loop(self) -> None:
         """Settle every few seconds, or soon after being woken, until :meth:`stop`."""
         while not self._stop.is_set():
-            if self._wake.wait(SETTLE_EVERY_S):
+            if self._wake.wait(self.settle_every_s):
                 # Woken by new activity: let the burst finish, and never settle more
                 # than about once a second however fast events arrive.
                 self._stop.wait(MIN_SETTLE_GAP_S)

@@ -146,7 +146,11 @@ def test_one_process_starts_once_and_quits_without_losing_anything(tmp_path: Pat
         assert accepted.json()["accepted"] == 10
     finally:
         first.send_signal(signal.SIGTERM)
-        _out, err = first.communicate(timeout=30)
+        try:
+            _out, err = first.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            first.kill()  # never leave a running app behind a failed test
+            raise
     assert first.returncode == 0, err
     # Ten minutes of the default "code" focus rule, booked by the settle at quit.
     export = subprocess.run(
@@ -157,3 +161,23 @@ def test_one_process_starts_once_and_quits_without_losing_anything(tmp_path: Pat
         check=True,
     )
     assert "10 min of focus" in export.stdout
+
+
+def test_with_the_window_hidden_points_are_booked_less_often(ctx: GuiContext, qtbot: QtBot) -> None:
+    from human_pretraining.app import SETTLE_EVERY_HIDDEN_S, SETTLE_EVERY_S
+    from human_pretraining.gui.launch import _Background
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    background = _Background(ctx, window, port=0, monitor=False)
+    background.start()
+    try:
+        assert background.runtime is not None
+        assert background.runtime.settle_every_s == SETTLE_EVERY_HIDDEN_S  # not shown yet
+        window.show()
+        assert background.runtime.settle_every_s == SETTLE_EVERY_S
+        window.hide()
+        assert background.runtime.settle_every_s == SETTLE_EVERY_HIDDEN_S
+        assert "not tracking" in ctx.tracking_line()  # the runtime's own status, not "starting"
+    finally:
+        background.stop()

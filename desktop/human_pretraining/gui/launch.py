@@ -105,9 +105,23 @@ class _Background:
         self._ctx.tracking_status = runtime.tracking_status
         self._ctx.settle_soon = runtime.settle_soon
         self._ctx.port = runtime.server.port
-        # New time shows as points within a second or two, not at the next 5 s round.
-        self._ctx.bridge.activityChanged.connect(runtime.settle_soon)
+        self._ctx.bridge.activityChanged.connect(self._activity)
+        self._window.visibilityChanged.connect(self._visibility)
+        self._visibility(self._window.isVisible())
         self._ctx.bridge.trackingChanged.emit()
+
+    def _activity(self) -> None:
+        # In view, new time shows as points within a second or two.
+        if self.runtime is not None and self._window.isVisible():
+            self.runtime.settle_soon()
+
+    def _visibility(self, visible: bool) -> None:
+        from human_pretraining.app import SETTLE_EVERY_HIDDEN_S, SETTLE_EVERY_S
+
+        if self.runtime is not None:
+            self.runtime.settle_every_s = SETTLE_EVERY_S if visible else SETTLE_EVERY_HIDDEN_S
+            if visible:
+                self.runtime.settle_soon()  # catch up before the user reads the numbers
 
     def stop(self) -> None:
         if self.runtime is not None:
