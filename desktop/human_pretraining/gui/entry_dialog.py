@@ -27,19 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from human_pretraining.config.errors import ConfigError
-from human_pretraining.core.model import MILLI, Category, ValidationError
+from human_pretraining.core.model import Category, ValidationError
 from human_pretraining.gui.message_line import MessageLine
 
 Entry = dict[str, Any]
 Save = Callable[[Mapping[str, object]], object]
 MAX_POINTS = 1_000_000
 CATEGORIES = tuple((category.value, category.value) for category in Category)
-
-
-def file_points(milli: int) -> int | float:
-    """Milli-points as the file writes them: ``30`` rather than ``30.0``."""
-    whole, frac = divmod(milli, MILLI)
-    return whole if frac == 0 else milli / MILLI
 
 
 def spin_points(value: float) -> int | float:
