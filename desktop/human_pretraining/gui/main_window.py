@@ -7,7 +7,7 @@ global Qt settings, so tests and several homes never share it).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Protocol, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
@@ -38,6 +38,14 @@ V = TypeVar("V", bound=View)
 DEFAULT_SIZE = (1100, 760)
 
 
+class ViewKind(Protocol):
+    """A view class: its title for the list, and how to build it."""
+
+    title: str
+
+    def __call__(self, ctx: GuiContext) -> View: ...
+
+
 class MainWindow(QMainWindow):
     """The window; closing it either hides it (a tray exists) or quits (no tray)."""
 
@@ -56,19 +64,22 @@ class MainWindow(QMainWindow):
         self.quit_notice = False
         self.setWindowTitle(TITLE)
         self.resize(*DEFAULT_SIZE)
-        self._views: list[View] = [
-            DashboardView(ctx),
-            ActivityView(ctx),
-            RulesView(ctx),
-            GoalsView(ctx),
-            RewardsView(ctx),
-            BadgesView(ctx),
-            SettingsView(ctx),
+        # Each view is built the first time it is shown (an empty page stands in until
+        # then): the window appears sooner, and views nobody opens cost nothing.
+        self._kinds: list[ViewKind] = [
+            DashboardView,
+            ActivityView,
+            RulesView,
+            GoalsView,
+            RewardsView,
+            BadgesView,
+            SettingsView,
         ]
+        self._views: list[View | None] = [None] * len(self._kinds)
         self._nav = self._create_nav()
         self._stack = QStackedWidget()
-        for view in self._views:
-            self._stack.addWidget(view)
+        for _kind in self._kinds:
+            self._stack.addWidget(QWidget())
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self._nav)
@@ -77,8 +88,8 @@ class MainWindow(QMainWindow):
         self._status = QLabel()
         self._status.setAccessibleName("Tracking status")
         self.statusBar().addWidget(self._status, 1)
-        self._nav.currentRowChanged.connect(self._stack.setCurrentIndex)
-        for index in range(len(self._views)):
+        self._nav.currentRowChanged.connect(self._switch_to)
+        for index in range(len(self._kinds)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.show_view(i))
         ctx.bridge.clientsChanged.connect(self.refresh_status)
@@ -92,25 +103,47 @@ class MainWindow(QMainWindow):
         nav = QListWidget()
         nav.setAccessibleName("Views")
         nav.setFixedWidth(170)
-        for index, view in enumerate(self._views):
-            item = QListWidgetItem(view.title)
-            item.setToolTip(f"{view.title} (Ctrl+{index + 1})")
+        for index, kind in enumerate(self._kinds):
+            item = QListWidgetItem(kind.title)
+            item.setToolTip(f"{kind.title} (Ctrl+{index + 1})")
             nav.addItem(item)
         return nav
 
+    def _built(self, index: int) -> View:
+        view = self._views[index]
+        if view is None:
+            view = self._kinds[index](self._ctx)
+            stand_in = self._stack.widget(index)
+            current = self._stack.currentIndex()
+            self._stack.insertWidget(index, view)
+            if stand_in is not None:
+                self._stack.removeWidget(stand_in)
+                stand_in.deleteLater()
+            self._stack.setCurrentIndex(current)
+            self._views[index] = view
+        return view
+
+    @Slot(int)
+    def _switch_to(self, index: int) -> None:
+        self._built(index)
+        self._stack.setCurrentIndex(index)
+
     @property
     def views(self) -> list[View]:
-        return list(self._views)
+        """Every view (building any not yet shown)."""
+        return [self._built(i) for i in range(len(self._kinds))]
 
     def view(self, kind: type[V]) -> V:
-        return next(v for v in self._views if isinstance(v, kind))
+        view = self._built(next(i for i, k in enumerate(self._kinds) if cast(object, k) is kind))
+        assert isinstance(view, kind)
+        return view
 
     @Slot(int)
     def show_view(self, index: int) -> None:
         self._nav.setCurrentRow(index)
 
     def current_view(self) -> View:
-        return self._views[self._stack.currentIndex()]
+        return self._built(self._stack.currentIndex())
 
     @Slot()
     def refresh_status(self) -> None:
@@ -134,7 +167,7 @@ class MainWindow(QMainWindow):
             index = int(view)  # type: ignore[call-overload]
         except (TypeError, ValueError):
             index = 0
-        self.show_view(index if 0 <= index < len(self._views) else 0)
+        self.show_view(index if 0 <= index < len(self._kinds) else 0)
 
     def save_state(self) -> None:
         self._settings.setValue("geometry", self.saveGeometry())
