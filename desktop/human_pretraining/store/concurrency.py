@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from human_pretraining.store.models import Base
@@ -38,9 +37,15 @@ SPENDING = 2
 
 def insert_new(conn: Connection, table: type[Base], conflict: Sequence[str]) -> Insert:
     """``INSERT`` into a model's table, silently skipping rows whose ``conflict`` columns exist."""
+    # Each dialect's module is imported when first used: PostgreSQL's costs 50 ms at
+    # start-up, which a SQLite-only app need not pay.
     if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
     if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
     raise NotImplementedError(f"unsupported database {conn.dialect.name!r}")
 
