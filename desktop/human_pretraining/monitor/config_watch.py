@@ -34,8 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from types import TracebackType
-from typing import Self, TypeVar
+from typing import TypeVar
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -56,6 +55,7 @@ from watchdog.observers.api import BaseObserver
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.config.file import ConfigFile
 from human_pretraining.core.model import Config
+from human_pretraining.monitor.watching import WatcherThreads
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class _Handler(FileSystemEventHandler):
         self._paths(event.src_path)
 
 
-class ConfigWatcher:
+class ConfigWatcher(WatcherThreads):
     """Reloads ``config_file`` when it changes on disk and tells the callbacks."""
 
     def __init__(
@@ -173,26 +173,7 @@ class ConfigWatcher:
         with self._state:
             observer, worker = self._observer, self._worker
             self._observer = self._worker = None
-        if observer is not None:
-            observer.stop()
-            observer.join(timeout)
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-        if worker is not None:
-            worker.join(timeout)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        self._end_threads(observer, worker, timeout)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no reload is due or running; False on timeout (tests)."""

@@ -75,8 +75,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -95,6 +94,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from human_pretraining.core.ids import new_event_id
 from human_pretraining.core.model import Config, FolderMatcher, Settings
 from human_pretraining.core.words import Segment, WordChanges, word_changes
+from human_pretraining.monitor.watching import WatcherThreads
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +262,7 @@ _EVENT_TYPES: list[type[FileSystemEvent]] = [
 ]
 
 
-class OutputWatcher:
+class OutputWatcher(WatcherThreads):
     """Watches the output folders and ingests the words added to text files in them.
 
     ``ingest`` takes a list of wire-shaped events (``Ingestor.ingest``);
@@ -338,26 +338,7 @@ class OutputWatcher:
             self._observer = self._worker = None
             self._watches.clear()
             self._watched = ()
-        if observer is not None:
-            observer.stop()
-            observer.join(timeout)
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-        if worker is not None:
-            worker.join(timeout)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        self._end_threads(observer, worker, timeout)
 
     @property
     def watched(self) -> list[Path]:
