@@ -49,7 +49,6 @@ class ViewKind(Protocol):
 class MainWindow(QMainWindow):
     """The window; closing it either hides it (a tray exists) or quits (no tray)."""
 
-    closeRequested = Signal()
     visibilityChanged = Signal(bool)
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
@@ -196,7 +195,6 @@ class MainWindow(QMainWindow):
                 "There is no system tray here, so closing the window quits Human Pretraining "
                 "and stops tracking until you start it again.",
             )
-        self.closeRequested.emit()
 
     def quit_app(self) -> None:
         """Quit for real (tray menu, a signal): Qt 6 asks every window to close on quit,

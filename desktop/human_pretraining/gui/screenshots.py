@@ -38,11 +38,7 @@ def save_screenshots(home: Path, out: Path, demo_days: int = 30) -> list[Path]:
         if services.queries.balance() == 0 and demo_days:
             fill_demo(services, days=demo_days)
         bridge = ServicesBridge(services)
-        ctx = GuiContext(
-            bridge,
-            tracking_status=lambda: "foreground apps: X11 · output folders: 1",
-            port=services.settings().port,
-        )
+        ctx = GuiContext(bridge, port=services.settings().port)
         window = MainWindow(ctx)
         window.resize(*SIZE)
         window.show()

@@ -68,7 +68,7 @@ class Tray(QSystemTrayIcon):
             if paused is not None and paused > services.clock()
             else f"Pause tracking for {PAUSE_MINUTES} min"
         )
-        self._fill_redeem(balance)
+        self._fill_redeem()
         self._alerts_due = True
         if not self._alert_timer.isActive():
             self._check_alerts_if_due()
@@ -88,13 +88,14 @@ class Tray(QSystemTrayIcon):
                 self.notify(alert)
         self._last = now
 
-    def _fill_redeem(self, balance: int) -> None:
+    def _fill_redeem(self) -> None:
         self._redeem.clear()
-        for reward in self._ctx.services.config().rewards:
+        rewards = self._ctx.services.config().rewards
+        for reward in rewards:
             action = QAction(f"{reward.name} ({format_points(reward.cost)})", self._redeem)
             action.triggered.connect(lambda _=False, name=reward.name: self._buy(name))
             self._redeem.addAction(action)
-        self._redeem.setEnabled(bool(self._ctx.services.config().rewards))
+        self._redeem.setEnabled(bool(rewards))
 
     def _buy(self, name: str) -> None:
         try:
