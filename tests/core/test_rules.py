@@ -1,4 +1,5 @@
-"""Tests for core.rules: the shared vectors, the normalisers, rule parsing and properties."""
+"""Tests for the rules: the shared vectors, the normalisers (core.subjects), rule parsing
+(core.rule_parsing), matching (core.rules) and properties."""
 
 from __future__ import annotations
 
@@ -23,16 +24,13 @@ from human_pretraining.core.model import (
     Source,
     ValidationError,
 )
-from human_pretraining.core.rules import (
-    RuleSet,
+from human_pretraining.core.rule_parsing import rule_from_dict, rules_from_dicts
+from human_pretraining.core.rules import RuleSet, explain, in_schedule
+from human_pretraining.core.subjects import (
     Subject,
-    explain,
-    in_schedule,
     normalize_app_name,
     normalize_domain,
     parse_site,
-    rule_from_dict,
-    rules_from_dicts,
 )
 
 VECTORS_PATH = Path(__file__).parents[2] / "shared" / "vectors" / "rule-matching.json"

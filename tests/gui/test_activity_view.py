@@ -16,8 +16,8 @@ from human_pretraining import cli
 from human_pretraining.core.model import Category, FolderMatcher
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.main_window import MainWindow
-from human_pretraining.gui.message_line import MessageLine
-from human_pretraining.gui.views.activity import ActivityView
+from human_pretraining.gui.views.activity.view import ActivityView
+from human_pretraining.gui.widgets.message_line import MessageLine
 from human_pretraining.services.classify import DEFAULTS
 from human_pretraining.services.context import App
 from tests.conftest import NOW

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.views.badges import BadgesView
+from human_pretraining.gui.views.badges.view import BadgesView
 from human_pretraining.services.context import App
 
 

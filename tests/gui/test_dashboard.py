@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from human_pretraining.core.model import Category, format_points
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.views.dashboard import DashboardView
+from human_pretraining.gui.views.dashboard.view import DashboardView
 from human_pretraining.services.context import App
 from tests.conftest import NOW, FakeClock
 from tests.services.test_ingest_and_settle import heartbeats

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.message_line import MessageLine
-from human_pretraining.gui.views.goals import GoalsView
+from human_pretraining.gui.views.goals.view import GoalsView
+from human_pretraining.gui.widgets.message_line import MessageLine
 from human_pretraining.services.context import App
 
 

@@ -22,7 +22,7 @@ from human_pretraining.core.model import Category, format_points
 from human_pretraining.gui.bridge import ServicesBridge
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.main_window import MainWindow
-from human_pretraining.gui.views.dashboard import DashboardView
+from human_pretraining.gui.views.dashboard.view import DashboardView
 from human_pretraining.services.context import App
 from tests.api.conftest import CHROME_ORIGIN, make_event
 

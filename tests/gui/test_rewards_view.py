@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.views.rewards import RewardsView
+from human_pretraining.gui.views.rewards.view import RewardsView
 from human_pretraining.services.context import App
 from tests.conftest import FakeClock
 

@@ -25,9 +25,9 @@ from pytestqt.qtbot import QtBot
 from human_pretraining import cli
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.main_window import MainWindow
-from human_pretraining.gui.message_line import MessageLine
-from human_pretraining.gui.rule_dialog import RuleDialog
-from human_pretraining.gui.views.rules import RulesView
+from human_pretraining.gui.views.rules.rule_dialog import RuleDialog
+from human_pretraining.gui.views.rules.view import RulesView
+from human_pretraining.gui.widgets.message_line import MessageLine
 from human_pretraining.services.context import App
 from tests.conftest import NOW
 from tests.services.test_ingest_and_settle import heartbeats

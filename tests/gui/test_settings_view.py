@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.views.settings import SettingsView
+from human_pretraining.gui.views.settings.view import SettingsView
 from human_pretraining.services.context import App
 
 

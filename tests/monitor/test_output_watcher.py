@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 
 from human_pretraining.core.model import Settings
 from human_pretraining.core.words import added_words, count_words, word_changes
-from human_pretraining.monitor.output import OutputOptions, OutputWatcher, output_folders
+from human_pretraining.monitor.output import OutputOptions, OutputWatcher
+from human_pretraining.monitor.output_filters import output_folders
 from human_pretraining.services.context import App
 from human_pretraining.store.models import ActivitySpan, LedgerEntry
 from human_pretraining.store.models import Subject as SubjectRow

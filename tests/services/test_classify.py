@@ -14,7 +14,8 @@ from human_pretraining import cli
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.core.clock import add_days
 from human_pretraining.core.model import MILLI, Category, ValidationError
-from human_pretraining.core.rules import Subject, ruleset_for
+from human_pretraining.core.rules import ruleset_for
+from human_pretraining.core.subjects import Subject
 from human_pretraining.services.classify import DEFAULTS, classify
 from human_pretraining.services.context import App
 from tests.conftest import NOW

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from human_pretraining.core.model import MINUTE_MS, ValidationError
-from human_pretraining.core.rules import RuleSet, Subject
+from human_pretraining.core.rules import RuleSet
+from human_pretraining.core.subjects import Subject
 from human_pretraining.services.context import App
 from human_pretraining.store.ledger import balance, ledger_sum
 from human_pretraining.store.models import ActivitySpan, LedgerEntry, SeenEvent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from human_pretraining.core.model import ValidationError
-from human_pretraining.core.rules import rule_from_dict
+from human_pretraining.core.rule_parsing import rule_from_dict
 from human_pretraining.services.context import App
 from human_pretraining.services.rule_check import check
 from human_pretraining.services.rule_forms import (

@@ -26,7 +26,7 @@ from human_pretraining.api.server import ApiServer
 from human_pretraining.app import tick
 from human_pretraining.cli import main
 from human_pretraining.config.paths import DATABASE_URL_ENV
-from human_pretraining.core.rules import Subject
+from human_pretraining.core.subjects import Subject
 from human_pretraining.services.context import App, open_app
 from human_pretraining.store.models import ActivitySpan, SeenEvent
 from tests.conftest import NOW, FakeClock

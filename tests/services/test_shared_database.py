@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from human_pretraining.config.paths import DATABASE_URL_ENV
-from human_pretraining.core.rules import Subject
+from human_pretraining.core.subjects import Subject
 from human_pretraining.services.context import App, open_app
 from human_pretraining.services.economy import AlreadyDone
 from human_pretraining.store.ledger import balance, ledger_sum

@@ -43,7 +43,7 @@ from human_pretraining.config.parse import (
 )
 from human_pretraining.contracts import shared_path
 from human_pretraining.core.model import Config, Settings, ValidationError
-from human_pretraining.core.rules import rule_from_dict
+from human_pretraining.core.rule_parsing import rule_from_dict
 
 DEFAULT_CONFIG = "default-config.toml"
 _BOM = b"\xef\xbb\xbf"

@@ -40,7 +40,8 @@ from human_pretraining.core.model import (
     ValidationError,
     to_milli,
 )
-from human_pretraining.core.rules import parse_site, rules_from_dicts
+from human_pretraining.core.rule_parsing import rules_from_dicts
+from human_pretraining.core.subjects import parse_site
 
 SECTIONS = ("settings", "rules", "tasks", "goals", "rewards")
 MAX_POINTS = 1_000_000  # no single value in the file may move more points than this

@@ -114,7 +114,7 @@ class SiteMatcher:
 class AppMatcher:
     """Matches an application by any of its normalised names, optionally a title regex.
 
-    Names are compared after :func:`core.rules.normalize_app_name`, so ``code``,
+    Names are compared after :func:`core.subjects.normalize_app_name`, so ``code``,
     ``Code.exe`` and ``/usr/bin/code`` are one app.
     """
 

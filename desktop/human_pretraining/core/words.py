@@ -7,7 +7,7 @@ separate words with spaces. :func:`added_words` diffs line by line, then word by
 word inside changed lines, and counts only inserted words: deleting earns
 nothing and is never negative; re-indenting or re-wrapping earns nothing. Very
 large changed regions fall back to comparing counts, so a big rewrite stays fast.
-Pure functions: ``monitor.output`` feeds them file contents.
+Pure functions: ``core.output_credit`` feeds them the texts ``monitor.output`` reads.
 """
 
 from __future__ import annotations

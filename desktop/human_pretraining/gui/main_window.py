@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.views.activity import ActivityView
-from human_pretraining.gui.views.badges import BadgesView
+from human_pretraining.gui.views.activity.view import ActivityView
+from human_pretraining.gui.views.badges.view import BadgesView
 from human_pretraining.gui.views.base import View
-from human_pretraining.gui.views.dashboard import DashboardView
-from human_pretraining.gui.views.goals import GoalsView
-from human_pretraining.gui.views.rewards import RewardsView
-from human_pretraining.gui.views.rules import RulesView
-from human_pretraining.gui.views.settings import SettingsView
+from human_pretraining.gui.views.dashboard.view import DashboardView
+from human_pretraining.gui.views.goals.view import GoalsView
+from human_pretraining.gui.views.rewards.view import RewardsView
+from human_pretraining.gui.views.rules.view import RulesView
+from human_pretraining.gui.views.settings.view import SettingsView
 
 TITLE = "Human Pretraining"
 V = TypeVar("V", bound=View)

@@ -55,24 +55,25 @@ due; one worker thread reads, diffs and ingests (the ingestor is thread-safe).
 Nothing a file or the ingestor does is fatal: failures are logged. The subject of
 an event is the output folder of the rule (so the history holds no file names
 unless ``store_paths`` is on; then the file is sent as ``detail.path``).
+
+Where each part lives: which folders and files are read is
+:mod:`~human_pretraining.monitor.output_filters`; what an edit is worth (the
+last texts, removed passages, the caps) is :mod:`~human_pretraining.core.output_credit`
+and counting words :mod:`~human_pretraining.core.words`; this module holds the
+threads that tie them together.
 """
 
 from __future__ import annotations
 
-import bisect
 import collections
 import contextlib
-import fnmatch
-import hashlib
 import logging
 import os
-import stat
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any
@@ -92,49 +93,23 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from human_pretraining.core.ids import new_event_id
-from human_pretraining.core.model import Config, FolderMatcher, Settings
-from human_pretraining.core.words import Segment, WordChanges, word_changes
+from human_pretraining.core.model import Settings
+from human_pretraining.core.output_credit import WordCaps, WrittenTexts
+from human_pretraining.monitor.output_filters import (
+    TEXT_EXTENSIONS,
+    Root,
+    Target,
+    ignored_dir,
+    in_virtualenv,
+    is_under,
+    read_text,
+    roots_for,
+    target_for,
+    watch_cover,
+)
 from human_pretraining.monitor.watching import WatcherThreads
 
 log = logging.getLogger(__name__)
-
-TEXT_EXTENSIONS = frozenset(
-    {
-        # prose and markup
-        ".md", ".markdown", ".mdx", ".txt", ".text", ".tex", ".rst", ".org", ".adoc",
-        ".typ", ".fountain", ".qmd", ".rmd", ".html", ".css", ".scss",
-        # code
-        ".py", ".js", ".ts", ".tsx", ".jsx", ".java", ".c", ".h", ".cpp", ".hpp", ".cs",
-        ".go", ".rs", ".rb", ".php", ".swift", ".kt", ".scala", ".sh",
-        # data people write by hand
-        ".json", ".yaml", ".yml", ".toml",
-    }
-)  # fmt: skip
-"""Extensions read by default (compared in lower case). Notebooks (``.ipynb``: JSON
-with outputs) and ``.csv`` (exports) are left out on purpose."""
-
-IGNORED_DIRS = frozenset(
-    {
-        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".vscode", ".obsidian",
-        "dist", "build", "target",
-    }
-)  # fmt: skip
-"""Folder names never looked into (besides every hidden folder and every folder
-holding a ``pyvenv.cfg``, i.e. a virtual environment such as ``env``)."""
-
-IGNORED_NAMES = (
-    ".#*",  # Emacs lock files
-    "#*#",  # Emacs auto-save files
-    "*~",  # backups (vim, Emacs, gedit)
-    "*.swp", "*.swx", "*.swo", "*.swn",  # vim swap files
-    "*.tmp", "*.temp", "*.bak",  # temporary and backup files
-    "4913",  # vim's probe whether it may write in the folder
-    "~$*", ".~lock.*",  # office lock files
-    "*___jb_tmp___", "*___jb_old___",  # JetBrains safe write
-    ".goutputstream-*",  # GTK (gedit) atomic saves
-)  # fmt: skip
-"""File name patterns that are editor by-products, never writing."""
 
 
 @dataclass(frozen=True)
@@ -162,37 +137,12 @@ class OutputOptions:
     retry_missing_s: float = 30.0  # how often a configured folder that does not exist is retried
 
 
-def output_folders(config: Config) -> list[Path]:
-    """Every folder of an output (folder) rule in ``config``, in file order, once each."""
-    seen: dict[str, None] = {}
-    for rule in config.rules:
-        if isinstance(rule.matcher, FolderMatcher):
-            seen.setdefault(rule.matcher.path, None)
-    return [Path(p) for p in seen]
-
-
 def rfc3339(unix_ms: int) -> str:
     """``2026-11-26T14:00:00.000+00:00`` for epoch milliseconds."""
     return datetime.fromtimestamp(unix_ms / 1000, UTC).isoformat(timespec="milliseconds")
 
 
 # ------------------------------------------------------------------------ watcher
-
-
-@dataclass(frozen=True)
-class _Root:
-    """One configured output folder: the subject its events carry, and where it lives."""
-
-    subject: str  # the rule's folder, as configured (posix separators)
-    path: Path  # the same, as a Path (what files are keyed by)
-    bases: tuple[PurePath, ...]  # the configured path and its resolved form (symlinks)
-
-
-@dataclass(frozen=True)
-class _Target:
-    root: _Root
-    key: str  # the file's path under the root's configured path
-    rel: PurePath
 
 
 @dataclass
@@ -202,25 +152,6 @@ class _Pending:
     arrived: bool = False  # created or moved in (not just modified)
     synthetic: bool = True  # only synthetic events so far (a directory moved or copied in)
     moved_from: str | None = None
-
-
-@dataclass
-class _Known:
-    """What the watcher last saw in a file, compressed, and passages removed from it."""
-
-    data: bytes
-    digest: bytes
-    removed: dict[Segment, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, text: str, removed: dict[Segment, int] | None = None) -> _Known:
-        raw = text.encode("utf-8")
-        digest = hashlib.blake2b(raw, digest_size=16).digest()
-        return cls(zlib.compress(raw, 1), digest, removed if removed is not None else {})
-
-    @property
-    def text(self) -> str:
-        return zlib.decompress(self.data).decode("utf-8")
 
 
 class _Handler(FileSystemEventHandler):
@@ -292,22 +223,21 @@ class OutputWatcher(WatcherThreads):
         self._observer: BaseObserver | None = None
         self._worker: threading.Thread | None = None
         self._watches: dict[PurePath, ObservedWatch] = {}
-        self._roots: tuple[_Root, ...] = ()
+        self._roots: tuple[Root, ...] = ()
         self._missing: tuple[Path, ...] = ()
         self._scanned: set[Path] = set()  # roots whose files were read as the baseline
         self._watched: tuple[Path, ...] = ()
 
         self._cond = threading.Condition()  # pending, scans, recent, busy, stopping
         self._pending: dict[str, _Pending] = {}
-        self._scans: collections.deque[_Root] = collections.deque()
+        self._scans: collections.deque[Root] = collections.deque()
         self._recent: dict[str, float] = {}
         self._busy = False
         self._stopping = False
 
         # Worker thread only.
-        self._known: collections.OrderedDict[str, _Known] = collections.OrderedDict()
-        self._digests: dict[bytes, int] = {}  # texts of known files (copies, renames)
-        self._credits: collections.deque[tuple[int, int]] = collections.deque()
+        self._texts = WrittenTexts(self.options.max_tracked_files, self.options.removed_memory)
+        self._caps = WordCaps(self.options.per_minute_cap, self.options.per_hour_cap)
         self._last_retry = 0.0
 
     # ----------------------------------------------------------------- lifecycle
@@ -356,7 +286,7 @@ class OutputWatcher(WatcherThreads):
         except Exception:
             log.exception("could not read the output folders; keeping the current ones")
             return
-        roots, missing = _roots_for(folders)
+        roots, missing = roots_for(folders)
         with self._state:
             newly_missing = set(missing) - set(self._missing)
             self._roots, self._missing = roots, missing
@@ -365,7 +295,7 @@ class OutputWatcher(WatcherThreads):
                 return
             self._last_retry = time.monotonic()
             present = [r for r in roots if r.path not in missing]
-            wanted = _cover(present)
+            wanted = watch_cover(present)
             for base in set(self._watches) - set(wanted):
                 with contextlib.suppress(KeyError):
                     observer.unschedule(self._watches.pop(base))
@@ -383,7 +313,7 @@ class OutputWatcher(WatcherThreads):
                                 "(sysctl fs.inotify.max_user_watches)"
                             )
             watched = {base for base in wanted if base in self._watches}
-            covered = [r for r in present if any(_under(b, watched) for b in r.bases)]
+            covered = [r for r in present if any(is_under(b, watched) for b in r.bases)]
             self._watched = tuple(r.path for r in covered)
             fresh = [r for r in covered if r.path not in self._scanned]
             self._scanned = {r.path for r in covered}
@@ -397,7 +327,7 @@ class OutputWatcher(WatcherThreads):
     def knows(self, path: Path) -> bool:
         """Whether the watcher holds the text of ``path`` to diff its next change against."""
         target = self._target(str(path))
-        return target is not None and target.key in self._known
+        return target is not None and target.key in self._texts
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until every change noticed so far is processed; False on timeout (tests)."""
@@ -430,25 +360,13 @@ class OutputWatcher(WatcherThreads):
             self._recent[target.key] = now
             self._cond.notify_all()
 
-    def _target(self, path: str) -> _Target | None:
+    def _target(self, path: str) -> Target | None:
         """The root ``path`` belongs to, or None if it is no file worth reading (no I/O)."""
-        pure = PurePath(path)
-        if pure.suffix.lower() not in self._extensions:
-            return None
-        if any(fnmatch.fnmatch(pure.name, pattern) for pattern in IGNORED_NAMES):
-            return None
-        for root in self._roots:  # deepest first
-            for base in root.bases:
-                if pure.is_relative_to(base):
-                    rel = pure.relative_to(base)
-                    if any(_ignored_dir(part) for part in rel.parts[:-1]):
-                        return None
-                    return _Target(root, str(root.path / rel), rel)
-        return None
+        return target_for(path, self._roots, self._extensions)
 
     # ---------------------------------------------------------------- worker side
 
-    def _next_job(self) -> tuple[_Root | None, list[tuple[str, _Pending]], int, bool]:
+    def _next_job(self) -> tuple[Root | None, list[tuple[str, _Pending]], int, bool]:
         """Wait for work: (a folder to baseline, files due, files in a burst or 0, stopping?)."""
         with self._cond:
             while True:
@@ -522,7 +440,7 @@ class OutputWatcher(WatcherThreads):
         if appeared:
             self.refresh()
 
-    def _scan(self, root: _Root) -> None:
+    def _scan(self, root: Root) -> None:
         """Remember the text of every file already in ``root`` (not credited)."""
         count = 0
         for dirpath, dirnames, filenames in os.walk(root.path):
@@ -531,14 +449,14 @@ class OutputWatcher(WatcherThreads):
             if "pyvenv.cfg" in filenames and Path(dirpath) != root.path:
                 dirnames[:] = []
                 continue
-            dirnames[:] = [d for d in dirnames if not _ignored_dir(d)]
+            dirnames[:] = [d for d in dirnames if not ignored_dir(d)]
             for name in filenames:
                 target = self._target(os.path.join(dirpath, name))
-                if target is None or target.key in self._known:
+                if target is None or target.key in self._texts:
                     continue
-                read = _read(target.key, self.options.max_bytes)
+                read = read_text(target.key, self.options.max_bytes)
                 if read is not None:
-                    self._remember(target.key, _Known.of(read[0]))
+                    self._texts.baseline(target.key, read[0])
                     count += 1
                     if count >= self.options.scan_limit:
                         log.info(
@@ -552,28 +470,15 @@ class OutputWatcher(WatcherThreads):
 
     def _process(self, key: str, pending: _Pending, burst: bool) -> None:
         target = self._target(key)
-        if target is None or _in_virtualenv(target):
+        if target is None or in_virtualenv(target):
             return
-        read = _read(key, self.options.max_bytes)
+        read = read_text(key, self.options.max_bytes)
         if read is None:
             return
         text, mtime = read
-        known = self._known.get(key)
-        if known is None and pending.moved_from is not None:
-            source = self._known.get(pending.moved_from)
-            if source is not None:  # a rename inside the folders: the text comes along
-                known = _Known(source.data, source.digest, dict(source.removed))
-        if known is None:
-            first = _Known.of(text)
-            if not self._is_new(pending, mtime) or first.digest in self._digests:
-                # First sight of a file that already existed, or a copy of a known file
-                # (a rename watchdog could not pair, a template): only later writing pays.
-                self._remember(key, first)
-                return
-            known = _Known.of("")
-        changes = word_changes(known.text, text)
-        credit = _settle_removed(changes, known.removed, self.options.removed_memory)
-        self._remember(key, _Known.of(text, known.removed))
+        credit = self._texts.added(
+            key, text, fresh=self._is_new(pending, mtime), moved_from=pending.moved_from
+        )
         if credit and not burst:
             self._report(target, credit)
 
@@ -582,39 +487,9 @@ class OutputWatcher(WatcherThreads):
         recent = time.time() - mtime <= self.options.fresh_s
         return pending.arrived and not pending.synthetic and recent
 
-    def _remember(self, key: str, known: _Known) -> None:
-        old = self._known.pop(key, None)
-        if old is not None:
-            self._forget(old)
-        self._known[key] = known
-        self._digests[known.digest] = self._digests.get(known.digest, 0) + 1
-        while len(self._known) > self.options.max_tracked_files:
-            self._forget(self._known.popitem(last=False)[1])
-
-    def _forget(self, known: _Known) -> None:
-        count = self._digests.pop(known.digest, 0)
-        if count > 1:
-            self._digests[known.digest] = count - 1
-
-    def _allowance(self, wanted: int, now: int) -> int:
-        """How many of ``wanted`` words the per-minute and per-hour caps still allow."""
-        while self._credits and self._credits[0][0] <= now - 3_600_000:
-            self._credits.popleft()
-        last_hour = sum(words for _, words in self._credits)
-        first_in_minute = bisect.bisect_right(self._credits, now - 60_000, key=lambda c: c[0])
-        last_minute = sum(words for _, words in list(self._credits)[first_in_minute:])
-        return max(
-            0,
-            min(
-                wanted,
-                self.options.per_minute_cap - last_minute,
-                self.options.per_hour_cap - last_hour,
-            ),
-        )
-
-    def _report(self, target: _Target, words: int) -> None:
+    def _report(self, target: Target, words: int) -> None:
         now = self._clock()
-        allowed = self._allowance(words, now)
+        allowed = self._caps.allowance(words, now)
         if allowed < words:
             log.info(
                 "%d words added to %s; the caps (%d a minute, %d an hour) allow %d",
@@ -641,95 +516,5 @@ class OutputWatcher(WatcherThreads):
         except Exception:
             log.exception("could not record %d words written to %s", allowed, target.key)
             return
-        self._credits.append((now, allowed))
+        self._caps.record(now, allowed)
         log.debug("%d words written to %s", allowed, target.key)
-
-
-# ------------------------------------------------------------------------ helpers
-
-
-def _ignored_dir(name: str) -> bool:
-    return name in IGNORED_DIRS or name.startswith(".")
-
-
-def _in_virtualenv(target: _Target) -> bool:
-    """Whether a folder between the root and the file holds ``pyvenv.cfg`` (``env/`` etc.)."""
-    folder = target.root.path
-    for part in target.rel.parts[:-1]:
-        folder = folder / part
-        if (folder / "pyvenv.cfg").exists():
-            return True
-    return False
-
-
-def _read(path: str, max_bytes: int) -> tuple[str, float] | None:
-    """The text of a regular file and its modification time; None for binaries and big files."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        return None  # a temporary file renamed away, or deleted since
-    except OSError as exc:
-        log.info("cannot read %s: %s", path, exc)
-        return None
-    if len(data) > max_bytes or b"\0" in data[:8192]:
-        return None
-    return data.decode("utf-8", errors="replace"), info.st_mtime
-
-
-def _settle_removed(changes: WordChanges, removed: dict[Segment, int], memory: int) -> int:
-    """Words to credit: inserted passages, minus those that were removed before (moves, undo).
-
-    Passages this edit removed are remembered first, so moving a paragraph within one
-    save pays nothing either.
-    """
-    for segment in changes.removed:
-        removed[segment] = removed.get(segment, 0) + 1
-    credit = 0
-    for segment in changes.inserted:
-        seen = removed.get(segment, 0)
-        if seen > 1:
-            removed[segment] = seen - 1
-        elif seen == 1:
-            del removed[segment]
-        else:
-            credit += len(segment)
-    while len(removed) > memory:
-        del removed[next(iter(removed))]
-    return credit
-
-
-def _roots_for(folders: Sequence[Path]) -> tuple[tuple[_Root, ...], tuple[Path, ...]]:
-    """Roots (deepest first, so a file belongs to the most specific folder) and missing ones."""
-    roots: dict[Path, _Root] = {}
-    missing: list[Path] = []
-    for folder in folders:
-        path = Path(folder).expanduser()
-        if path in roots:
-            continue
-        try:
-            resolved = path.resolve()
-        except OSError:
-            resolved = path
-        bases = (path,) if resolved == path else (path, resolved)
-        roots[path] = _Root(path.as_posix(), path, bases)
-        if not path.is_dir():
-            missing.append(path)
-    ordered = sorted(roots.values(), key=lambda r: len(r.path.parts), reverse=True)
-    return tuple(ordered), tuple(missing)
-
-
-def _cover(roots: Sequence[_Root]) -> list[PurePath]:
-    """The fewest folders to watch recursively so every root is covered once (resolved paths)."""
-    chosen: list[PurePath] = []
-    for base in sorted({r.bases[-1] for r in roots}, key=lambda p: len(p.parts)):
-        if not _under(base, set(chosen)):
-            chosen.append(base)
-    return chosen
-
-
-def _under(path: PurePath, bases: set[PurePath]) -> bool:
-    return any(path.is_relative_to(base) for base in bases)

@@ -13,7 +13,8 @@ import threading
 from human_pretraining.core.model import Config
 from human_pretraining.monitor.config_watch import ConfigWatcher
 from human_pretraining.monitor.detect import Detection, detect_probes
-from human_pretraining.monitor.output import OutputWatcher, output_folders
+from human_pretraining.monitor.output import OutputWatcher
+from human_pretraining.monitor.output_filters import output_folders
 from human_pretraining.monitor.sampler import Sampler
 from human_pretraining.services.context import App
 

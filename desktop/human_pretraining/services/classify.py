@@ -21,7 +21,9 @@ from sqlalchemy import select
 
 from human_pretraining.core.clock import add_days
 from human_pretraining.core.model import Category, Rule, Source, ValidationError
-from human_pretraining.core.rules import RuleSet, Subject, explain, parse_site, rule_from_dict
+from human_pretraining.core.rule_parsing import rule_from_dict
+from human_pretraining.core.rules import RuleSet, explain
+from human_pretraining.core.subjects import Subject, parse_site
 from human_pretraining.services.context import App
 from human_pretraining.services.ingest import mark_dirty
 from human_pretraining.services.rule_forms import rule_tables

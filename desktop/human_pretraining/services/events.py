@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from human_pretraining.core.model import DAY_MS, Settings, Source, ValidationError
-from human_pretraining.core.rules import parse_site
+from human_pretraining.core.subjects import parse_site
 from human_pretraining.core.timeline import Flags, Heartbeat
 from human_pretraining.services.schemas import validate
 

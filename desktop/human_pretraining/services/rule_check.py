@@ -3,7 +3,7 @@
 The matching itself is :class:`~human_pretraining.core.rules.RuleSet` (most
 specific wins, then the earlier rule) and the wording is
 :func:`~human_pretraining.core.rules.explain`; this module only turns what a
-person typed into a :class:`~human_pretraining.core.rules.Subject` and collects
+person typed into a :class:`~human_pretraining.core.subjects.Subject` and collects
 the winner together with the rules it beat, so both surfaces say the same thing.
 """
 
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from human_pretraining.core.model import AppMatcher, Config, Rule, SiteMatcher, Source
-from human_pretraining.core.rules import Subject, explain, ruleset_for
+from human_pretraining.core.rules import explain, ruleset_for
+from human_pretraining.core.subjects import Subject
 
 Kind = Literal["site", "app"]
 

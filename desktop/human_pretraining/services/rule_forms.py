@@ -4,7 +4,7 @@ The rules editor shows each rule as a :class:`RuleForm` (every field is the
 text a person sees and types) and writes it back as the TOML table the
 configuration file holds, through :class:`~human_pretraining.config.file.ConfigFile`
 (atomic, comments kept). Validation is the configuration's own
-(:func:`~human_pretraining.core.rules.rule_from_dict`), so the editor can never
+(:func:`~human_pretraining.core.rule_parsing.rule_from_dict`), so the editor can never
 accept what the file would refuse; its field names (``rules[3].rate``) are
 mapped to the form's (``rate``) so the error appears beside the right input.
 Values the person did not change keep the exact form they have in the file
@@ -29,7 +29,8 @@ from human_pretraining.core.model import (
     SiteMatcher,
     ValidationError,
 )
-from human_pretraining.core.rules import parse_site, rule_from_dict
+from human_pretraining.core.rule_parsing import rule_from_dict
+from human_pretraining.core.subjects import parse_site
 
 KINDS = ("site", "app", "folder")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -23,8 +23,9 @@ from sqlalchemy import Connection, delete, func, insert, select
 from human_pretraining.core.clock import day_bounds, day_of, hour_boundaries
 from human_pretraining.core.ledger import settlement_bookings
 from human_pretraining.core.model import DAY_MS, MINUTE_MS, Category, Rule, Source
-from human_pretraining.core.rules import RuleSet, Subject, ruleset_for
+from human_pretraining.core.rules import RuleSet, ruleset_for
 from human_pretraining.core.scoring import Allowance, DayScore, score_day
+from human_pretraining.core.subjects import Subject
 from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground_pieces
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS

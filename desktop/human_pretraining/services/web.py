@@ -24,8 +24,9 @@ from human_pretraining.core.model import (
     SiteMatcher,
     Source,
 )
-from human_pretraining.core.rules import Subject, ruleset_for
+from human_pretraining.core.rules import ruleset_for
 from human_pretraining.core.scoring import Allowance
+from human_pretraining.core.subjects import Subject
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import Bought, Economy
 from human_pretraining.store.ledger import balance

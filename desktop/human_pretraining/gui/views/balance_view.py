@@ -10,12 +10,12 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from human_pretraining.gui.balance_label import BalanceLabel
-from human_pretraining.gui.confirm import Confirm, ask
 from human_pretraining.gui.context import GuiContext
-from human_pretraining.gui.lazy_refresh import LazyRefresh
-from human_pretraining.gui.message_line import MessageLine
 from human_pretraining.gui.views.base import View
+from human_pretraining.gui.widgets.balance_label import BalanceLabel
+from human_pretraining.gui.widgets.confirm import Confirm, ask
+from human_pretraining.gui.widgets.lazy_refresh import LazyRefresh
+from human_pretraining.gui.widgets.message_line import MessageLine
 from human_pretraining.services.history import History
 
 

@@ -1,1 +1,0 @@
-"""The Settings view's panels: pairing, general options, output folders, data and autostart."""

@@ -1,0 +1,1 @@
+"""The Dashboard view (``view``) and its parts, one widget per module."""

@@ -1,0 +1,1 @@
+"""The Rewards view: the shop, running allowances, purchases, and the reward dialog."""

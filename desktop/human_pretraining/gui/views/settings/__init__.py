@@ -1,0 +1,2 @@
+"""The Settings view (``view``) and its panels: pairing, general options, output folders,
+data (export, delete all) and autostart."""
