@@ -43,7 +43,9 @@ def test_an_unknown_app_becomes_a_distraction_rule_and_costs_after_settling(app:
     assert usage_of(app, "slack") == ("neutral", None, 0)
     before = app.config_file.read_text()
 
-    done = app.classification.classify("app", "slack", Category.DISTRACTION, day=app.queries.today())
+    done = app.classification.classify(
+        "app", "slack", Category.DISTRACTION, day=app.queries.today()
+    )
 
     assert done.created and done.changed and done.rule_id == "app:slack"
     assert done.days == (app.queries.today(),)
@@ -78,7 +80,9 @@ def test_a_matching_rule_is_edited_in_place_not_duplicated(app: App) -> None:
     assert usage_of(app, "reddit.com/r/python")[:2] == ("distraction", "reddit")
     count = len(app.config().rules)
 
-    done = app.classification.classify("web", "reddit.com/r/python", Category.LEARNING, rule_id="reddit")
+    done = app.classification.classify(
+        "web", "reddit.com/r/python", Category.LEARNING, rule_id="reddit"
+    )
 
     assert not done.created and done.changed and done.rule_id == "reddit"
     assert len(app.config().rules) == count

@@ -47,5 +47,5 @@ class Spending:
         return replace(done, balance=self._settled_balance())
 
     def _settled_balance(self) -> int:
-        self._settler.settle()
+        self._settler.settle(goals_now=True)
         return self._queries.balance()
