@@ -77,3 +77,13 @@ def test_cancelling_midway_writes_nothing(
 def test_csv_needs_exactly_one_table(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="one table"):
         ExportRequest(tmp_path / "x.csv", ExportFormat.CSV, ("ledger", "tasks"))
+
+
+def test_each_span_is_one_activity_row_with_its_own_subject(app: App, tmp_path: Path) -> None:
+    app.ingestor.ingest(heartbeats("code", NOW - timedelta(hours=3), 10))
+    app.ingestor.ingest(heartbeats("slack", NOW - timedelta(hours=1), 10))
+    target = tmp_path / "activity.csv"
+    app.exporter.write(ExportRequest(target, ExportFormat.CSV, ("activity",)))
+    with target.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["source"], r["subject"]) for r in rows] == [("app", "code"), ("app", "slack")]

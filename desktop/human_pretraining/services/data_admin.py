@@ -68,22 +68,20 @@ class DeleteReport:
         return sum(self.rows.values())
 
 
+@dataclass(frozen=True)
 class DataAdmin:
     """Deleting all history for one process: its database, ingestor, pairing and notifier."""
 
-    def __init__(
-        self, db: Database, ingestor: Ingestor, pairing: Pairing, notifier: Notifier
-    ) -> None:
-        self._db = db
-        self._ingestor = ingestor
-        self._pairing = pairing
-        self._notifier = notifier
+    db: Database
+    ingestor: Ingestor
+    pairing: Pairing
+    notifier: Notifier
 
     def delete_all(self) -> DeleteReport:
         """Delete every history row in one transaction; the configuration file stays as it is."""
-        active = [t.id for t in self._pairing.tokens() if t.revoked_ms is None]
+        active = [t.id for t in self.pairing.tokens() if t.revoked_ms is None]
         counts: dict[str, int] = {}
-        with self._ingestor.held_still(), self._db.write() as conn:
+        with self.ingestor.held_still(), self.db.write() as conn:
             for model in HISTORY_TABLES:
                 counts[model.__tablename__] = int(
                     conn.execute(select(func.count()).select_from(model)).scalar_one()
@@ -92,6 +90,6 @@ class DataAdmin:
             conn.execute(update(LedgerTotal).values(total=0))
         for token_id in active:
             # The rows are gone; this clears the pairing cache (and tells the window).
-            self._pairing.revoke(str(token_id))
-        self._notifier.publish(Change.LEDGER | Change.ACTIVITY)
+            self.pairing.revoke(str(token_id))
+        self.notifier.publish(Change.LEDGER | Change.ACTIVITY)
         return DeleteReport(counts)

@@ -26,6 +26,7 @@ from sqlalchemy import Select, func, select
 from human_pretraining.atomic import atomic_file
 from human_pretraining.core.clock import day_bounds
 from human_pretraining.services.deps import Deps
+from human_pretraining.services.queries import LEDGER_ROW
 from human_pretraining.store.models import (
     ActivitySpan,
     LedgerEntry,
@@ -37,86 +38,70 @@ from human_pretraining.store.models import (
 Query: TypeAlias = "Select[*tuple[Any, ...]]"  # rows of any columns
 
 
-def _ledger(first_day: int, _first_ms: int) -> Query:
-    return (
-        select(
-            LedgerEntry.at_ms,
-            LedgerEntry.day,
-            LedgerEntry.amount,
-            LedgerEntry.kind,
-            LedgerEntry.ref,
-            LedgerEntry.note,
-            LedgerEntry.idem_key,
-            LedgerEntry.device_id,
-        )
-        .where(LedgerEntry.day >= first_day)
-        .order_by(LedgerEntry.id)
-    )
-
-
-def _activity(_first_day: int, first_ms: int) -> Query:
-    return (
-        select(
-            ActivitySpan.start_ms,
-            ActivitySpan.end_ms,
-            Subject.source,
-            Subject.name.label("subject"),
-            ActivitySpan.flags,
-            ActivitySpan.scroll_px,
-            ActivitySpan.scroll_ms,
-            ActivitySpan.words,
-            ActivitySpan.detail,
-            ActivitySpan.device_id,
-        )
-        .join(Subject, Subject.id == ActivitySpan.subject_id)
-        .where(ActivitySpan.start_ms >= first_ms)
-        .order_by(ActivitySpan.start_ms)
-    )
-
-
-def _purchases(first_day: int, _first_ms: int) -> Query:
-    return (
-        select(
-            Purchase.at_ms,
-            Purchase.day,
-            Purchase.reward,
-            Purchase.cost,
-            Purchase.allowance_site,
-            Purchase.allowance_category,
-            Purchase.ends_ms,
-            Purchase.device_id,
-        )
-        .where(Purchase.day >= first_day)
-        .order_by(Purchase.id)
-    )
-
-
-def _tasks(first_day: int, _first_ms: int) -> Query:
-    return (
-        select(
-            TaskCompletion.at_ms,
-            TaskCompletion.day,
-            TaskCompletion.task,
-            TaskCompletion.points,
-            TaskCompletion.device_id,
-        )
-        .where(TaskCompletion.day >= first_day)
-        .order_by(TaskCompletion.id)
-    )
-
-
 @dataclass(frozen=True)
 class ExportTable:
     label: str  # for people: the window's menu
-    query: Callable[[int, int], Query]  # (first local day, its start in ms) -> rows
+    columns: tuple[Any, ...]  # the row, in this order
+    since: Any  # the column that ``--since`` filters on: a local day, or a time in ms
+    order: Any
+    since_is_ms: bool = False
+    join: tuple[Any, Any] | None = None  # (from, to): the ON clause follows the foreign key
 
 
 EXPORT_TABLES: Final[Mapping[str, ExportTable]] = MappingProxyType(
     {
-        "ledger": ExportTable("Points ledger", _ledger),
-        "activity": ExportTable("Tracked activity", _activity),
-        "purchases": ExportTable("Purchases", _purchases),
-        "tasks": ExportTable("Tasks checked off", _tasks),
+        "ledger": ExportTable(
+            "Points ledger",
+            (*LEDGER_ROW, LedgerEntry.idem_key, LedgerEntry.device_id),
+            LedgerEntry.day,
+            LedgerEntry.id,
+        ),
+        "activity": ExportTable(
+            "Tracked activity",
+            (
+                ActivitySpan.start_ms,
+                ActivitySpan.end_ms,
+                Subject.source,
+                Subject.name.label("subject"),
+                ActivitySpan.flags,
+                ActivitySpan.scroll_px,
+                ActivitySpan.scroll_ms,
+                ActivitySpan.words,
+                ActivitySpan.detail,
+                ActivitySpan.device_id,
+            ),
+            ActivitySpan.start_ms,
+            ActivitySpan.start_ms,
+            since_is_ms=True,
+            join=(ActivitySpan, Subject),
+        ),
+        "purchases": ExportTable(
+            "Purchases",
+            (
+                Purchase.at_ms,
+                Purchase.day,
+                Purchase.reward,
+                Purchase.cost,
+                Purchase.allowance_site,
+                Purchase.allowance_category,
+                Purchase.ends_ms,
+                Purchase.device_id,
+            ),
+            Purchase.day,
+            Purchase.id,
+        ),
+        "tasks": ExportTable(
+            "Tasks checked off",
+            (
+                TaskCompletion.at_ms,
+                TaskCompletion.day,
+                TaskCompletion.task,
+                TaskCompletion.points,
+                TaskCompletion.device_id,
+            ),
+            TaskCompletion.day,
+            TaskCompletion.id,
+        ),
     }
 )
 DEFAULT_CSV_TABLE = "ledger"
@@ -163,8 +148,14 @@ class Exporter:
     def _query(self, table: str, since_day: int | None) -> Query:
         if table not in EXPORT_TABLES:
             raise ValueError(f"unknown table {table!r}")
-        first_ms = day_bounds(since_day, self._tz())[0] if since_day else 0
-        return EXPORT_TABLES[table].query(since_day or 0, first_ms)
+        spec = EXPORT_TABLES[table]
+        first = since_day or 0
+        if spec.since_is_ms:
+            first = day_bounds(since_day, self._tz())[0] if since_day else 0
+        query = select(*spec.columns)
+        if spec.join is not None:
+            query = query.join_from(*spec.join)
+        return query.where(spec.since >= first).order_by(spec.order)
 
     def rows(self, table: str, since_day: int | None) -> Iterator[dict[str, Any]]:
         """The rows of one table from ``since_day`` (a local day) on, oldest first."""

@@ -27,6 +27,16 @@ from human_pretraining.store.models import (
     Subject,
 )
 
+# What a ledger entry says to a person (the dashboard's list; the export adds its keys).
+LEDGER_ROW = (
+    LedgerEntry.at_ms,
+    LedgerEntry.day,
+    LedgerEntry.amount,
+    LedgerEntry.kind,
+    LedgerEntry.ref,
+    LedgerEntry.note,
+)
+
 
 @dataclass(frozen=True)
 class GoalStatus:
@@ -194,14 +204,7 @@ class Queries:
     def recent_entries(self, limit: int = 10) -> list[dict[str, Any]]:
         with self._db.read() as conn:
             rows = conn.execute(
-                select(
-                    LedgerEntry.at_ms,
-                    LedgerEntry.day,
-                    LedgerEntry.amount,
-                    LedgerEntry.kind,
-                    LedgerEntry.ref,
-                    LedgerEntry.note,
-                )
+                select(*LEDGER_ROW)
                 .order_by(LedgerEntry.at_ms.desc(), LedgerEntry.id.desc())
                 .limit(limit)
             ).all()
