@@ -117,6 +117,17 @@ def test_the_package_keeps_its_own_import_directions() -> None:
     assert own_import_violations(PACKAGE) == []
 
 
+def test_no_service_imports_the_composition_root() -> None:
+    """``services.context`` wires the services; they get their pieces, never the whole App."""
+    root = f"{ROOT}.services.context"
+    importers = [
+        module_name(path, PACKAGE)
+        for path in sorted((PACKAGE / "services").rglob("*.py"))
+        if path.name != "context.py" and root in imported_modules(path)
+    ]
+    assert importers == []
+
+
 @pytest.mark.parametrize(
     ("layer", "line", "imported"),
     [
