@@ -9,29 +9,28 @@ nothing is written when a command fails.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from human_pretraining import __version__, autostart
-from human_pretraining.config.errors import ConfigError
 from human_pretraining.config.paths import chosen_home
-from human_pretraining.core.clock import format_day, parse_day
-from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
-from human_pretraining.core.rules import explain, ruleset_for
+from human_pretraining.core.clock import format_day, format_time, parse_day
+from human_pretraining.core.model import MINUTE_MS, format_points
+from human_pretraining.core.rules import explain
+from human_pretraining.services import rule_check
 from human_pretraining.services.context import App, open_app
-from human_pretraining.services.copy import TableCopied, copy_history
-from human_pretraining.services.economy import AlreadyDone, NotFound, PurchaseRefused
-from human_pretraining.services.rule_check import subject_from_target
-from human_pretraining.store.database import DatabaseError
-
-EXPORT_TABLES = ("ledger", "activity", "purchases", "tasks")
+from human_pretraining.services.copy import TableCopied, copy_to
+from human_pretraining.services.errors import USER_ERRORS as SERVICE_ERRORS
+from human_pretraining.services.export_file import (
+    DEFAULT_CSV_TABLE,
+    EXPORT_TABLES,
+    ExportFormat,
+    ExportRequest,
+)
 
 
 class UsageError(Exception):
@@ -41,10 +40,6 @@ class UsageError(Exception):
 def _bar(fraction: float, width: int = 12) -> str:
     filled = round(fraction * width)
     return "█" * filled + "░" * (width - filled)
-
-
-def format_time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
 def _minutes(ms: int) -> str:
@@ -85,7 +80,7 @@ def cmd_status(app: App, args: argparse.Namespace, out: TextIO) -> None:
             )
     paused = app.pause.until()
     if paused and paused > app.clock():
-        out.write(f"Paused    tracking is paused until {format_time(paused)}\n")
+        out.write(f"Paused    tracking is paused until {format_time(paused, app.tz())}\n")
     out.write(f"Tracking  {tracking_summary()}\n")
     usage = app.queries.usage(s.day, s.day)[:5]
     if usage:
@@ -109,25 +104,26 @@ def tracking_summary() -> str:
 
 
 def cmd_rules_check(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    subject = subject_from_target(args.target, args.kind, args.title)
-    rule = ruleset_for(app.config().rules).match(subject)
-    what = subject.name + subject.path if subject.source is Source.WEB else subject.name
+    result = rule_check.check(app.config(), args.target, args.kind, args.title)
+    lines = result.explanation()
+    rule = result.rule
     if rule is None:
-        out.write(f"{subject.source.value} {what}: no rule matches → neutral, 0 points/min\n")
+        out.write(lines[0] + "\n")
         return
-    out.write(f"{subject.source.value} {what}\n")
+    out.write(f"{result.what}\n")
     out.write(f"  category     {rule.category.value}\n")
     out.write(f"  rate         {format_points(rule.rate)} points/min\n")
     out.write(f"  enforcement  {rule.enforcement.value}\n")
     out.write(f"  rule         {rule.id}: {explain(rule)}\n")
+    for line in lines[1:]:  # the rules it beat, and why
+        out.write(f"  {line}\n")
 
 
 def cmd_task_done(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    done = app.economy.complete_task(args.name)
-    app.settler.settle()  # task goals and badges
+    done = app.spending.complete_task(args.name)
     out.write(
         f"Checked off '{done.task}': +{format_points(done.points)} points. "
-        f"Balance {format_points(app.queries.balance())}.\n"
+        f"Balance {format_points(done.balance)}.\n"
     )
 
 
@@ -137,9 +133,7 @@ def cmd_task_list(app: App, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_redeem(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    app.settler.settle()  # spend against an up-to-date balance
-    bought = app.economy.redeem(args.reward)
-    app.settler.settle()
+    bought = app.spending.redeem(args.reward)
     extra = ""
     if bought.ends_ms is not None:
         extra = f" Allowance runs for {_minutes(bought.ends_ms - app.clock())}."
@@ -156,29 +150,17 @@ def cmd_rewards(app: App, args: argparse.Namespace, out: TextIO) -> None:
         out.write(f"  {r.name:<28} {format_points(r.cost):>6} pts{limit}{kind}\n")
 
 
-def _write_export(app: App, args: argparse.Namespace, stream: TextIO) -> None:
-    since = parse_day(args.since) if args.since else None
-    if args.format == "json":
-        tables = [args.table] if args.table else list(EXPORT_TABLES)
-        data = {t: list(app.queries.export(t, since)) for t in tables}
-        json.dump(data, stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-        return
-    rows = app.queries.export(args.table or "ledger", since)
-    first = next(rows, None)
-    if first is not None:
-        writer = csv.DictWriter(stream, fieldnames=list(first))
-        writer.writeheader()
-        writer.writerow(first)
-        writer.writerows(rows)
-
-
 def cmd_export(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    if not args.output:
-        _write_export(app, args, out)
-        return
-    with open(args.output, "w", encoding="utf-8", newline="") as stream:
-        _write_export(app, args, stream)
+    since = parse_day(args.since) if args.since else None
+    fmt = ExportFormat(args.format)
+    if args.table:
+        tables: tuple[str, ...] = (args.table,)
+    else:
+        tables = tuple(EXPORT_TABLES) if fmt is ExportFormat.JSON else (DEFAULT_CSV_TABLE,)
+    if args.output:
+        app.exporter.write(ExportRequest(Path(args.output), fmt, tables, since))
+    else:
+        app.exporter.stream(out, fmt, tables, since)
 
 
 def cmd_demo(app: App, args: argparse.Namespace, out: TextIO) -> None:
@@ -225,12 +207,13 @@ def cmd_tokens_list(app: App, args: argparse.Namespace, out: TextIO) -> None:
     tokens = app.pairing.tokens()
     if not tokens:
         out.write("No paired clients. Pair one with: human-pretraining pair\n")
+    tz = app.tz()
     for t in tokens:
         state = "revoked" if t.revoked_ms else "active"
-        used = format_time(t.last_used_ms) if t.last_used_ms else "never"
+        used = format_time(t.last_used_ms, tz) if t.last_used_ms else "never"
         origin = f"  {t.origin}" if t.origin else ""
         out.write(
-            f"  {t.id:>3}  {t.client:<28} {state:<8} paired {format_time(t.created_ms)}"
+            f"  {t.id:>3}  {t.client:<28} {state:<8} paired {format_time(t.created_ms, tz)}"
             f"  last used {used}{origin}\n"
         )
 
@@ -248,7 +231,10 @@ def cmd_pause(app: App, args: argparse.Namespace, out: TextIO) -> None:
         raise UsageError("pause for 1 to 1440 minutes")
     until = app.clock() + args.minutes * MINUTE_MS
     app.pause.pause_until(until)
-    out.write(f"Tracking paused until {format_time(until)} (human-pretraining resume to undo).\n")
+    out.write(
+        f"Tracking paused until {format_time(until, app.tz())} "
+        "(human-pretraining resume to undo).\n"
+    )
 
 
 def cmd_resume(app: App, args: argparse.Namespace, out: TextIO) -> None:
@@ -257,38 +243,21 @@ def cmd_resume(app: App, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_db_copy(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    from human_pretraining.config.paths import default_database_url
-    from human_pretraining.store.database import open_database
-    from human_pretraining.store.ledger import balance
-
-    source_url = args.source or default_database_url(app.paths)
-    if not args.source and not app.paths.database_file.exists():
-        raise UsageError(f"there is no history at {app.paths.database_file} to copy")
-    source = app.db if source_url == app.db.url else open_database(source_url)
-    target = open_database(args.to)  # creates the tables there; clear errors if unreachable
-    try:
-        out.write(f"Copying {source.where} → {target.where}\n")
+    def starting(source: str, target: str) -> None:
+        out.write(f"Copying {source} → {target}\n")
         out.flush()
 
-        def report(t: TableCopied) -> None:
-            out.write(f"  {t.table:<18} {t.copied:>9,} of {t.rows:>9,} rows copied\n")
-            out.flush()
+    def report(t: TableCopied) -> None:
+        out.write(f"  {t.table:<18} {t.copied:>9,} of {t.rows:>9,} rows copied\n")
+        out.flush()
 
-        results = copy_history(source, target, report)
-        with target.read() as conn:
-            there = balance(conn)
-        copied = sum(t.copied for t in results)
-        already = sum(t.rows - t.copied for t in results)
-        out.write(
-            f"Done: {copied:,} rows copied, {already:,} already there. "
-            f"Balance there: {format_points(there)} points.\n"
-            "Use it on every machine: set database_url in the settings "
-            "(or HUMAN_PRETRAINING_DATABASE_URL).\n"
-        )
-    finally:
-        target.close()
-        if source is not app.db:
-            source.close()
+    done = copy_to(args.to, app.paths, app.db, args.source, starting=starting, report=report)
+    out.write(
+        f"Done: {done.copied:,} rows copied, {done.already_there:,} already there. "
+        f"Balance there: {format_points(done.balance)} points.\n"
+        "Use it on every machine: set database_url in the settings "
+        "(or HUMAN_PRETRAINING_DATABASE_URL).\n"
+    )
 
 
 def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
@@ -381,9 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("rewards", help="list the rewards shop").set_defaults(handler=cmd_rewards)
 
     export = commands.add_parser("export", help="export history as CSV or JSON")
-    export.add_argument("--format", choices=("csv", "json"), default="json")
+    export.add_argument("--format", choices=[f.value for f in ExportFormat], default="json")
     export.add_argument("--since", metavar="YYYY-MM-DD")
-    export.add_argument("--table", choices=EXPORT_TABLES, help="one table (CSV default: ledger)")
+    export.add_argument(
+        "--table", choices=list(EXPORT_TABLES), help=f"one table (CSV default: {DEFAULT_CSV_TABLE})"
+    )
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     export.set_defaults(handler=cmd_export)
 
@@ -453,13 +424,8 @@ Handler = Callable[[App, argparse.Namespace, TextIO], None]
 Standalone = Callable[[argparse.Namespace, TextIO], None]  # commands that need no database
 
 # Mistakes a user can fix: one line on stderr, exit status 2, nothing written.
-USER_ERRORS = (
-    ConfigError,
-    DatabaseError,
-    ValidationError,
-    NotFound,
-    AlreadyDone,
-    PurchaseRefused,
+USER_ERRORS: tuple[type[Exception], ...] = (
+    *SERVICE_ERRORS,
     UsageError,
     ValueError,
     autostart.AutostartError,

@@ -9,7 +9,9 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -149,3 +151,35 @@ def test_pause_and_resume_tracking(tmp_path: Path) -> None:
     run("resume", home=tmp_path)
     assert not (tmp_path / "pause-until").exists()
     assert "paused" not in run("status", home=tmp_path).stdout
+
+
+def test_times_are_printed_in_the_configured_zone_not_the_system_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("status", home=tmp_path)  # writes the default file
+    config = tmp_path / "config.toml"
+    # An offset no system zone here shares: a time in the wrong zone cannot match by chance.
+    config.write_text(
+        config.read_text("utf-8").replace('timezone = ""', 'timezone = "Asia/Kathmandu"', 1),
+        "utf-8",
+    )
+    monkeypatch.setenv("TZ", "UTC")  # the system's zone
+    out = run("pause", "30", home=tmp_path).stdout
+    status = run("status", home=tmp_path).stdout
+    until_ms = int((tmp_path / "pause-until").read_text("utf-8"))
+    kathmandu = datetime.fromtimestamp(until_ms / 1000, ZoneInfo("Asia/Kathmandu"))
+    expected = kathmandu.strftime("%Y-%m-%d %H:%M")
+    assert f"paused until {expected}" in out
+    assert f"tracking is paused until {expected}" in status
+
+
+def test_db_copy_into_another_file_reports_the_balance_there_and_repeats_safely(
+    tmp_path: Path,
+) -> None:
+    run("task", "done", "Explain something to someone", home=tmp_path)  # +30
+    target = f"sqlite:///{(tmp_path / 'shared.sqlite3').as_posix()}"
+    first = run("db", "copy", "--to", target, home=tmp_path).stdout
+    assert first.startswith("Copying ") and "ledger_entries" in first
+    assert "Balance there: 30 points." in first
+    again = run("db", "copy", "--to", target, home=tmp_path).stdout
+    assert "Done: 0 rows copied" in again and "Balance there: 30 points." in again

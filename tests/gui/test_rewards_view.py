@@ -43,8 +43,9 @@ def test_redeem_drops_the_balance_and_adds_a_history_row(
     button = view.shop.redeem_button("One episode")
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert app.queries.balance() == 0
-    assert view.balance_text == "Balance: 0 points"
+    # Buying settles first, so the "3 tasks a day" bonus (10) earned meanwhile counts.
+    assert app.queries.balance() == 10 * 1000
+    assert view.balance_text == "Balance: 10 points"
     assert view.purchases.rowCount() == 1
     assert view.purchases.row_texts(0) == ("2026-11-26 15:00", "One episode", "-80")
     assert "Bought 'One episode'" in view.message

@@ -309,7 +309,7 @@ def test_delete_all_data_needs_the_word_and_empties_the_balance(
     assert dialog.delete_button.isEnabled()
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert app.queries.balance() == 0
-    assert list(app.queries.export("tasks", None)) == []
+    assert list(app.exporter.rows("tasks", None)) == []
     assert "Deleted" in view.data.message and "was 50 points" in view.data.message
     app.economy.complete_task("Read a chapter")  # and the app goes on
     assert app.queries.balance() == 20_000

@@ -3,15 +3,18 @@ icon object even where no tray is shown, which is all these tests need)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from pytestqt.qtbot import QtBot
 
-from human_pretraining.core.model import format_points
+from human_pretraining.core.model import MILLI, format_points
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.main_window import MainWindow
 from human_pretraining.gui.tray import Tray
 from human_pretraining.services.alerts import Alert
 from human_pretraining.services.context import App
+from tests.services.test_ingest_and_settle import heartbeats
 
 
 @pytest.fixture
@@ -61,3 +64,14 @@ def test_redeem_from_the_menu_reports_a_refusal(app: App, tray: Tray) -> None:
     first.trigger()  # the balance is 0: refused, and said so
     assert tray.shown[-1].title == "Not bought"  # type: ignore[attr-defined]
     assert app.queries.balance() == 0
+
+
+def test_redeem_from_the_menu_counts_activity_not_settled_yet(app: App, tray: Tray) -> None:
+    # With the window hidden the settling thread runs every 30 s; the tray does not wait for it.
+    start = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # 13:00 in Berlin, before the fixed "now"
+    app.ingestor.ingest(heartbeats("code", start, 60))  # vscode: 1 point a minute
+    redeem = next(a for a in tray.contextMenu().actions() if a.text() == "Redeem")
+    youtube = next(a for a in redeem.menu().actions() if a.text().startswith("30 min of YouTube"))
+    youtube.trigger()  # costs 50
+    assert tray.shown[-1].title == "Bought"  # type: ignore[attr-defined]
+    assert app.queries.balance() == (60 - 50) * MILLI

@@ -16,7 +16,7 @@ from human_pretraining.core.clock import add_days
 from human_pretraining.core.model import MILLI, Category, ValidationError
 from human_pretraining.core.rules import ruleset_for
 from human_pretraining.core.subjects import Subject
-from human_pretraining.services.classify import DEFAULTS, classify
+from human_pretraining.services.classify import DEFAULTS
 from human_pretraining.services.context import App
 from tests.conftest import NOW
 from tests.services.test_ingest_and_settle import heartbeats
@@ -44,7 +44,9 @@ def test_an_unknown_app_becomes_a_distraction_rule_and_costs_after_settling(app:
     assert usage_of(app, "slack") == ("neutral", None, 0)
     before = app.config_file.read_text()
 
-    done = classify(app, "app", "slack", Category.DISTRACTION, day=app.queries.today())
+    done = app.classification.classify(
+        "app", "slack", Category.DISTRACTION, day=app.queries.today()
+    )
 
     assert done.created and done.changed and done.rule_id == "app:slack"
     assert done.days == (app.queries.today(),)
@@ -64,7 +66,7 @@ def test_an_unknown_app_becomes_a_distraction_rule_and_costs_after_settling(app:
 def test_a_site_gets_a_rule_for_its_whole_domain(app: App) -> None:
     app.ingestor.ingest(heartbeats("news.example.org/world/1", T, 5, "web"))
     app.settler.settle()
-    done = classify(app, "web", "news.example.org/world/1", Category.LEARNING)
+    done = app.classification.classify("web", "news.example.org/world/1", Category.LEARNING)
     assert done.rule_id == "site:news.example.org"
     rule = ruleset_for(app.config().rules).match(Subject.site("https://news.example.org/other"))
     assert rule is not None and rule.category is Category.LEARNING
@@ -79,7 +81,9 @@ def test_a_matching_rule_is_edited_in_place_not_duplicated(app: App) -> None:
     assert usage_of(app, "reddit.com/r/python")[:2] == ("distraction", "reddit")
     count = len(app.config().rules)
 
-    done = classify(app, "web", "reddit.com/r/python", Category.LEARNING, rule_id="reddit")
+    done = app.classification.classify(
+        "web", "reddit.com/r/python", Category.LEARNING, rule_id="reddit"
+    )
 
     assert not done.created and done.changed and done.rule_id == "reddit"
     assert len(app.config().rules) == count
@@ -92,14 +96,14 @@ def test_a_matching_rule_is_edited_in_place_not_duplicated(app: App) -> None:
 
 
 def test_a_nudging_rule_loses_its_nudge_when_it_stops_being_distraction(app: App) -> None:
-    classify(app, "web", "tiktok.com/@someone", Category.LEARNING, rule_id="tiktok")
+    app.classification.classify("web", "tiktok.com/@someone", Category.LEARNING, rule_id="tiktok")
     rule = next(r for r in app.config().rules if r.id == "tiktok")
     assert rule.enforcement.value == "track" and rule.category is Category.LEARNING
 
 
 def test_classifying_as_the_same_category_writes_nothing(app: App) -> None:
     before = app.config_file.read_text()
-    done = classify(app, "web", "reddit.com", Category.DISTRACTION, rule_id="reddit")
+    done = app.classification.classify("web", "reddit.com", Category.DISTRACTION, rule_id="reddit")
     assert not done.changed
     assert app.config_file.read_text() == before
 
@@ -108,7 +112,7 @@ def test_old_days_with_the_subject_are_rescored_too(app: App) -> None:
     yesterday = add_days(app.queries.today(), -1)
     app.ingestor.ingest(heartbeats("slack", T - timedelta(days=1), 10))
     app.settler.settle()
-    done = classify(app, "app", "slack", Category.FOCUS, day=app.queries.today())
+    done = app.classification.classify("app", "slack", Category.FOCUS, day=app.queries.today())
     assert done.days == (yesterday, app.queries.today())
     app.settler.settle()
     rows = app.queries.usage(yesterday, yesterday)
@@ -120,18 +124,18 @@ def test_a_second_unknown_with_the_same_id_gets_its_own(app: App) -> None:
         {"id": "app:slack", "app": "slack", "category": "focus", "rate": 1,
          "schedule": {"hours": "09:00-10:00"}}
     )  # fmt: skip
-    done = classify(app, "app", "slack", Category.DISTRACTION)
+    done = app.classification.classify("app", "slack", Category.DISTRACTION)
     assert done.created and done.rule_id == "app:slack-2"
 
 
 def test_output_folders_are_not_classified_here(app: App) -> None:
     with pytest.raises(ValidationError, match="folder rule"):
-        classify(app, "output", "~/Documents/notes", Category.FOCUS)
+        app.classification.classify("output", "~/Documents/notes", Category.FOCUS)
 
 
 def test_an_invalid_file_is_not_rewritten(app: App) -> None:
     broken = app.config_file.read_text() + "\n[[rules]]\nsite = 3\n"
     app.config_file.path.write_text(broken, encoding="utf-8")
     with pytest.raises(ConfigError, match="fix this in the file first"):
-        classify(app, "app", "slack", Category.DISTRACTION)
+        app.classification.classify("app", "slack", Category.DISTRACTION)
     assert app.config_file.read_text() == broken

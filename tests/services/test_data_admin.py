@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from human_pretraining.services.context import App
-from human_pretraining.services.data_admin import HISTORY_TABLES, delete_all_data
+from human_pretraining.services.data_admin import HISTORY_TABLES
 from human_pretraining.store.ledger import ledger_sum
 from human_pretraining.store.models import ActivitySpan, Device
 from tests.conftest import NOW
@@ -30,7 +30,7 @@ def test_everything_goes_and_the_balance_is_zero(app: App) -> None:
     token = _fill(app)
     assert app.queries.balance() != 0
     config_before = app.config_file.read_text()
-    report = delete_all_data(app)
+    report = app.data_admin.delete_all()
     assert report.total > 0 and report.rows["activity_spans"] > 0
     assert app.queries.balance() == 0
     with app.db.read() as conn:
@@ -47,7 +47,7 @@ def test_everything_goes_and_the_balance_is_zero(app: App) -> None:
 def test_tracking_goes_on_after_a_delete(app: App) -> None:
     # The ingestor had an open span cached; a continuing heartbeat must start a new one.
     app.ingestor.ingest(heartbeats("code", T, 5))
-    delete_all_data(app)
+    app.data_admin.delete_all()
     app.ingestor.ingest(heartbeats("code", T + timedelta(minutes=5), 10))
     app.settler.settle()
     with app.db.read() as conn:

@@ -22,7 +22,7 @@ from tests.services.test_ingest_and_settle import heartbeats
 
 
 def exporter(app: App) -> Exporter:
-    return Exporter(app.deps, app.queries)
+    return app.exporter
 
 
 def _fill(app: App) -> None:
@@ -40,7 +40,7 @@ def test_csv_of_the_ledger_with_progress(app: App, tmp_path: Path) -> None:
     written = exporter(app).write(request, lambda done, total: seen.append((done, total)))
     with target.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert written == len(rows) == len(list(app.queries.export("ledger", None)))
+    assert written == len(rows) == len(list(app.exporter.rows("ledger", None)))
     assert {r["ref"] for r in rows} >= {"Read a chapter", "Plan tomorrow"}
     assert seen[-1] == (written, written)
 
@@ -53,7 +53,7 @@ def test_json_of_every_table_matches_the_queries(app: App, tmp_path: Path) -> No
     data = json.loads(target.read_text("utf-8"))
     assert list(data) == list(tables)
     for table in tables:
-        assert data[table] == list(app.queries.export(table, None))
+        assert data[table] == list(app.exporter.rows(table, None))
 
 
 def test_cancelling_midway_writes_nothing(
@@ -77,3 +77,13 @@ def test_cancelling_midway_writes_nothing(
 def test_csv_needs_exactly_one_table(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="one table"):
         ExportRequest(tmp_path / "x.csv", ExportFormat.CSV, ("ledger", "tasks"))
+
+
+def test_each_span_is_one_activity_row_with_its_own_subject(app: App, tmp_path: Path) -> None:
+    app.ingestor.ingest(heartbeats("code", NOW - timedelta(hours=3), 10))
+    app.ingestor.ingest(heartbeats("slack", NOW - timedelta(hours=1), 10))
+    target = tmp_path / "activity.csv"
+    app.exporter.write(ExportRequest(target, ExportFormat.CSV, ("activity",)))
+    with target.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["source"], r["subject"]) for r in rows] == [("app", "code"), ("app", "slack")]

@@ -6,10 +6,9 @@ internal milli-points exactly; times as RFC 3339 UTC strings.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from human_pretraining.core.clock import format_day
+from human_pretraining.core.clock import format_day, rfc3339
 from human_pretraining.core.model import MILLI, Settings
 from human_pretraining.services.queries import Summary
 from human_pretraining.services.web import SiteVerdict
@@ -21,9 +20,8 @@ def points(milli: int) -> int | float:
 
 
 def timestamp(ms: int) -> str:
-    return (
-        datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    )
+    """A moment on the wire: RFC 3339 in UTC, to the second (as ``shared/openapi.json`` shows)."""
+    return rfc3339(ms // 1000 * 1000)
 
 
 def summary_json(summary: Summary, now_ms: int, settings: Settings) -> dict[str, Any]:

@@ -1,10 +1,15 @@
-"""Writing and removing the user's autostart files: atomically, and only our own file."""
+"""Writing and removing the user's autostart files: atomically, and only our own file.
+
+The atomic write is :mod:`human_pretraining.atomic`, the package's one, which like this
+package imports nothing but the standard library.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+# Standard library only underneath: autostart must work without the app's config or database.
+from human_pretraining.atomic import atomic_write
 
 
 class AutostartError(Exception):
@@ -15,15 +20,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step (a half-written entry never exists)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        # Readable by the session that starts it, like any file the user would write.
+        atomic_write(path, data, permissions=0o644)
     except OSError as exc:
         raise AutostartError(f"cannot write {path}: {exc.strerror or exc}") from None
 

@@ -11,7 +11,8 @@
   methods change the file the way a careful person would, keeping comments and
   layout (see :mod:`human_pretraining.config.edit`). Every change is validated
   as a whole document *before* anything is written, and the file is replaced
-  atomically (temporary file in the same folder, flush, fsync, ``os.replace``).
+  atomically (:mod:`human_pretraining.atomic`: a temporary file in the same
+  folder, fsynced, renamed over it).
   A file that is currently invalid is never rewritten: the user's half-finished
   hand edit must not be clobbered.
 
@@ -22,17 +23,14 @@ it had one. All methods are thread-safe.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import threading
-import time
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from human_pretraining.atomic import atomic_write
 from human_pretraining.config import edit
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.config.parse import (
@@ -52,50 +50,6 @@ _BOM = b"\xef\xbb\xbf"
 def default_config_text() -> str:
     """The commented default configuration shipped in ``shared/default-config.toml``."""
     return shared_path(DEFAULT_CONFIG).read_text(encoding="utf-8")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old file or the new one, never half.
-
-    Writes a temporary file beside it, flushes and fsyncs it, then ``os.replace``
-    s it over the target; on any failure the temporary file is removed. The
-    old file's permission bits are kept.
-    """
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            tmp.chmod(path.stat().st_mode & 0o7777)
-        _replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if os.name == "posix":  # make the rename itself durable
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-
-
-def _replace(source: Path, target: Path) -> None:
-    # On Windows an editor or virus scanner holding the file open makes the
-    # replace fail for a moment; try a few times before giving up.
-    attempts = 10 if os.name == "nt" else 1
-    for attempt in range(attempts):
-        try:
-            os.replace(source, target)
-            return
-        except PermissionError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.05)
 
 
 @dataclass(frozen=True)

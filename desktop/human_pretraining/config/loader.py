@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 from human_pretraining.config.errors import ConfigError
-from human_pretraining.config.file import ConfigFile, atomic_write, default_config_text
+from human_pretraining.config.file import ConfigFile, default_config_text
 from human_pretraining.config.parse import config_from_data, parse_config
 
 __all__ = [
     "ConfigError",
     "ConfigFile",
-    "atomic_write",
     "config_from_data",
     "default_config_text",
     "parse_config",

@@ -3,10 +3,15 @@
 A local day is an ``int`` like ``20261126``; times are epoch milliseconds. Day and
 hour boundaries come from the user's time zone (``zoneinfo``), so a DST change
 gives a 23- or 25-hour day rather than misplaced points.
+
+Also the one place times are written and read as text: RFC 3339 for machines
+(:func:`rfc3339`, :func:`parse_rfc3339`) and minutes for people
+(:func:`format_time`), always in the zone the caller passes — the configured one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -94,3 +99,53 @@ def parse_day(text: str) -> int:
 
 def format_day(day: int) -> str:
     return to_date(day).isoformat()
+
+
+def format_time(ms: int, tz: tzinfo) -> str:
+    """``2026-11-26 14:05``: a moment for people, in the zone ``tz`` (the configured one)."""
+    return datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def format_clock(ms: int, tz: tzinfo) -> str:
+    """``14:05``: a moment later today, for people, in the zone ``tz``."""
+    return datetime.fromtimestamp(ms / 1000, tz).strftime("%H:%M")
+
+
+def rfc3339(ms: int, tz: tzinfo = UTC) -> str:
+    """``2026-11-26T14:00:00Z``, or ``…T14:00:00.250Z`` when there are milliseconds.
+
+    Outside UTC the offset is written ``+01:00``; a zone at offset zero is ``Z``.
+    """
+    moment = datetime.fromtimestamp(ms // 1000, tz).replace(microsecond=ms % 1000 * 1000)
+    text = moment.isoformat(timespec="milliseconds" if ms % 1000 else "seconds")
+    return text.removesuffix("+00:00") + "Z" if moment.utcoffset() == timedelta(0) else text
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+RFC3339_HINT = "must be an RFC 3339 date-time with a UTC offset, e.g. 2026-11-26T14:00:00Z"
+# RFC 3339 section 5.6 exactly: "T"/"Z" in either case, and an offset written +hh:mm.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def parse_rfc3339(text: str) -> int:
+    """Epoch ms of an RFC 3339 date-time; raises ValueError saying what is wrong.
+
+    The message is :data:`RFC3339_HINT` for the wrong shape and ``is not a real date
+    and time`` for a well-formed impossible one (February 30th).
+    """
+    if not _RFC3339.fullmatch(text):
+        raise ValueError(RFC3339_HINT)
+    try:
+        moment = datetime.fromisoformat(text.upper())
+    except ValueError:
+        raise ValueError(f"is not a real date and time: {text!r}") from None
+    return (moment - _EPOCH) // timedelta(milliseconds=1)  # exact: no float rounding
+
+
+def is_rfc3339(text: str) -> bool:
+    """Whether ``text`` is an RFC 3339 date-time (the JSON Schemas' ``date-time`` format)."""
+    try:
+        parse_rfc3339(text)
+    except ValueError:
+        return False
+    return True

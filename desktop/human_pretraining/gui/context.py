@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
+from human_pretraining.core.clock import format_clock
 from human_pretraining.gui.bridge import ServicesBridge
 from human_pretraining.services.context import App
 
@@ -45,6 +45,6 @@ class GuiContext:
         ]
         until = services.pause.until()
         if until is not None and until > services.clock():
-            clock_time = datetime.fromtimestamp(until / 1000, services.tz()).strftime("%H:%M")
+            clock_time = format_clock(until, services.tz())
             parts.insert(0, f"tracking paused until {clock_time}")
         return " · ".join(parts)

@@ -16,7 +16,7 @@ from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.icon import app_icon
 from human_pretraining.gui.main_window import TITLE, MainWindow
 from human_pretraining.services.alerts import Alert, Snapshot, alerts, snapshot
-from human_pretraining.services.economy import PurchaseRefused
+from human_pretraining.services.economy import NotFound, PurchaseRefused
 
 PAUSE_MINUTES = 15
 
@@ -99,8 +99,8 @@ class Tray(QSystemTrayIcon):
 
     def _buy(self, name: str) -> None:
         try:
-            bought = self._ctx.services.economy.redeem(name)
-        except PurchaseRefused as exc:
+            bought = self._ctx.services.spending.redeem(name)
+        except (PurchaseRefused, NotFound) as exc:
             self.notify(Alert("Not bought", str(exc)))
             return
         self.notify(

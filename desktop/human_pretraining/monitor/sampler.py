@@ -19,10 +19,9 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from human_pretraining.core.clock import now_ms
+from human_pretraining.core.clock import now_ms, rfc3339
 from human_pretraining.core.ids import new_event_id
 from human_pretraining.core.model import Settings
 from human_pretraining.monitor.probes import Foreground, ForegroundProbe, IdleProbe, ProbeError
@@ -58,7 +57,7 @@ def event_for(
         "id": new_event_id(start_ms),
         "source": "app",
         "subject": app.app,
-        "start": datetime.fromtimestamp(start_ms / 1000, UTC).isoformat(),
+        "start": rfc3339(start_ms),
         "duration": duration_ms / 1000,
     }
     if signals:

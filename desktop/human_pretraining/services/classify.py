@@ -19,12 +19,13 @@ from typing import Final
 
 from sqlalchemy import select
 
-from human_pretraining.core.clock import add_days
+from human_pretraining.config.file import ConfigFile
+from human_pretraining.core.clock import add_days, day_of
 from human_pretraining.core.model import Category, Rule, Source, ValidationError
 from human_pretraining.core.rule_parsing import rule_from_dict
 from human_pretraining.core.rules import RuleSet, explain
 from human_pretraining.core.subjects import Subject, parse_site
-from human_pretraining.services.context import App
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.ingest import mark_dirty
 from human_pretraining.services.rule_forms import rule_tables
 from human_pretraining.store.models import DailyUsage
@@ -79,38 +80,78 @@ def subject_of(source: str, name: str) -> Subject:
     )
 
 
-def classify(
-    app: App,
-    source: str,
-    name: str,
-    category: Category,
-    *,
-    rule_id: str | None = None,
-    day: int | None = None,
-) -> Classified:
-    """Make ``name`` (an app, or a site's ``domain/path``) count as ``category``.
+class Classification:
+    """One-click rules for one process: the configuration file and the database it re-scores."""
 
-    ``rule_id`` is the rule the activity was settled under, if any; ``day`` is a
-    day to re-score whatever else is found. Raises ``ValidationError`` for a
-    subject that cannot be classified and ``ConfigError`` if the file refuses.
-    """
-    subject = subject_of(source, name)
-    config = app.config()
-    rule = _rule_to_edit(config.rules, subject, rule_id)
-    if rule is None:
-        table = _new_table(subject, category, {r.id for r in config.rules}, len(config.rules))
-        new_id, created = str(table["id"]), True
-        written = app.config_file.add_rule(table)
-    else:
-        edited = _edited_table(app, rule, category)
-        new_id, created = rule.id, False
-        written = config if edited is None else app.config_file.replace_rule(rule.id, edited)
-    changed = written is not config
-    new_rule = next(r for r in written.rules if r.id == new_id)
-    days = _affected_days(app, new_rule, None if created else new_id, day)
-    if changed:
-        mark_for_rescoring(app, days)
-    return Classified(new_rule.id, created, changed, explain(new_rule), days)
+    def __init__(self, deps: Deps, config_file: ConfigFile) -> None:
+        self._db = deps.db
+        self._clock = deps.clock
+        self._tz = deps.tz
+        self._config_file = config_file
+
+    def classify(
+        self,
+        source: str,
+        name: str,
+        category: Category,
+        *,
+        rule_id: str | None = None,
+        day: int | None = None,
+    ) -> Classified:
+        """Make ``name`` (an app, or a site's ``domain/path``) count as ``category``.
+
+        ``rule_id`` is the rule the activity was settled under, if any; ``day`` is a
+        day to re-score whatever else is found. Raises ``ValidationError`` for a
+        subject that cannot be classified and ``ConfigError`` if the file refuses.
+        """
+        subject = subject_of(source, name)
+        file = self._config_file
+        config = file.current
+        rule = _rule_to_edit(config.rules, subject, rule_id)
+        if rule is None:
+            table = _new_table(subject, category, {r.id for r in config.rules}, len(config.rules))
+            new_id, created = str(table["id"]), True
+            written = file.add_rule(table)
+        else:
+            edited = _edited_table(file, rule, category)
+            new_id, created = rule.id, False
+            written = config if edited is None else file.replace_rule(rule.id, edited)
+        changed = written is not config
+        new_rule = next(r for r in written.rules if r.id == new_id)
+        days = self._affected_days(new_rule, None if created else new_id, day)
+        if changed:
+            self.mark_for_rescoring(days)
+        return Classified(new_rule.id, created, changed, explain(new_rule), days)
+
+    def _affected_days(self, rule: Rule, old_id: str | None, day: int | None) -> tuple[int, ...]:
+        """Recent days with time on a subject the rule matches (or that the old rule scored)."""
+        today = day_of(self._clock(), self._tz())
+        first = add_days(today, -(RESCORE_DAYS - 1))
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(DailyUsage.day, SubjectRow.source, SubjectRow.name, DailyUsage.rule_id)
+                .join(SubjectRow, SubjectRow.id == DailyUsage.subject_id)
+                .where(DailyUsage.day >= first, DailyUsage.day <= today)
+                .distinct()
+            ).all()
+        only = RuleSet([rule])
+        days = {day} if day is not None else set()
+        for row_day, source, name, row_rule in rows:
+            if row_day in days:
+                continue
+            scored_by_old = old_id is not None and row_rule == old_id
+            if scored_by_old or (
+                source in CLASSIFIABLE and only.candidates(_quiet_subject(source, name))
+            ):
+                days.add(row_day)
+        return tuple(sorted(days))
+
+    def mark_for_rescoring(self, days: Iterable[int]) -> None:
+        """Queue ``days`` for the next settlement (which re-scores them from their spans)."""
+        wanted = sorted(set(days))
+        if wanted:
+            with self._db.write() as conn:
+                mark_dirty(conn, wanted)
 
 
 def _rule_to_edit(rules: Iterable[Rule], subject: Subject, rule_id: str | None) -> Rule | None:
@@ -143,11 +184,11 @@ def _new_table(
     return {"id": rule_id, **table}
 
 
-def _edited_table(app: App, rule: Rule, category: Category) -> dict[str, object] | None:
+def _edited_table(file: ConfigFile, rule: Rule, category: Category) -> dict[str, object] | None:
     """The rule's table with the new category and its defaults, or None if nothing changes."""
     if rule.category is category:
         return None
-    tables = rule_tables(app.config_file.read_text())
+    tables = rule_tables(file.read_text())
     if tables is None or len(tables) <= rule.order:
         raise ValidationError("rules", "the configuration file changed; try again in a moment")
     table: dict[str, object] = dict(tables[rule.order])
@@ -163,40 +204,8 @@ def _edited_table(app: App, rule: Rule, category: Category) -> dict[str, object]
     return table
 
 
-def _affected_days(app: App, rule: Rule, old_id: str | None, day: int | None) -> tuple[int, ...]:
-    """Recent days with time on a subject the rule matches (or that the old rule scored)."""
-    today = app.queries.today()
-    first = add_days(today, -(RESCORE_DAYS - 1))
-    with app.db.read() as conn:
-        rows = conn.execute(
-            select(DailyUsage.day, SubjectRow.source, SubjectRow.name, DailyUsage.rule_id)
-            .join(SubjectRow, SubjectRow.id == DailyUsage.subject_id)
-            .where(DailyUsage.day >= first, DailyUsage.day <= today)
-            .distinct()
-        ).all()
-    only = RuleSet([rule])
-    days = {day} if day is not None else set()
-    for row_day, source, name, row_rule in rows:
-        if row_day in days:
-            continue
-        scored_by_old = old_id is not None and row_rule == old_id
-        if scored_by_old or (
-            source in CLASSIFIABLE and only.candidates(_quiet_subject(source, name))
-        ):
-            days.add(row_day)
-    return tuple(sorted(days))
-
-
 def _quiet_subject(source: str, name: str) -> Subject:
     try:
         return subject_of(source, name)
     except ValidationError:
         return Subject(Source(source), name)  # an odd stored name simply matches nothing
-
-
-def mark_for_rescoring(app: App, days: Iterable[int]) -> None:
-    """Queue ``days`` for the next settlement (which re-scores them from their spans)."""
-    wanted = sorted(set(days))
-    if wanted:
-        with app.db.write() as conn:
-            mark_dirty(conn, wanted)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import insert, select
 
+from human_pretraining.atomic import atomic_write
 from human_pretraining.config.file import ConfigFile
 from human_pretraining.config.paths import (
     Paths,
@@ -26,15 +27,19 @@ from human_pretraining.config.paths import (
 )
 from human_pretraining.core.clock import now_ms
 from human_pretraining.core.model import Config, Settings
+from human_pretraining.services.classify import Classification
 from human_pretraining.services.dashboard import Dashboard
+from human_pretraining.services.data_admin import DataAdmin
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import Economy
+from human_pretraining.services.export_file import Exporter
 from human_pretraining.services.ingest import Ingestor
 from human_pretraining.services.notify import Change, Notifier
 from human_pretraining.services.pairing import Pairing
 from human_pretraining.services.pause import PauseFile
 from human_pretraining.services.queries import Queries
 from human_pretraining.services.settle import Settler
+from human_pretraining.services.spending import Spending
 from human_pretraining.services.web import Web
 from human_pretraining.store.buffer import BUFFER_FILENAME, EventBuffer
 from human_pretraining.store.concurrency import insert_new
@@ -75,7 +80,7 @@ def device_uid(paths: Paths) -> str:
             pass  # a damaged file: start a new identity rather than refuse to run
     paths.ensure_dirs()
     uid = str(uuid.uuid4())
-    file.write_text(uid + "\n", "utf-8")
+    atomic_write(file, f"{uid}\n".encode())
     return uid
 
 
@@ -114,6 +119,10 @@ class App:
     pairing: Pairing = field(init=False)
     pause: PauseFile = field(init=False)
     notifier: Notifier = field(init=False)
+    spending: Spending = field(init=False)
+    exporter: Exporter = field(init=False)
+    classification: Classification = field(init=False)
+    data_admin: DataAdmin = field(init=False)
     _tz: tuple[str, tzinfo] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -130,6 +139,10 @@ class App:
         self.web = Web(self.deps, self.economy)
         self.pairing = Pairing(self.db, self.clock, self.notifier)
         self.pause = PauseFile(self.paths.data_dir / "pause-until", self.notifier)
+        self.spending = Spending(self.economy, self.web, self.settler, self.queries)
+        self.exporter = Exporter(self.deps)
+        self.classification = Classification(self.deps, self.config_file)
+        self.data_admin = DataAdmin(self.db, self.ingestor, self.pairing, self.notifier)
 
     def config(self) -> Config:
         return self.config_file.current

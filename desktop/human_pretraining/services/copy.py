@@ -1,6 +1,7 @@
 """One-way copy of a history (usually this machine's SQLite file) into another database.
 
-Used to move to a shared PostgreSQL server (``human-pretraining db copy --to URL``).
+Used to move to a shared PostgreSQL server (``human-pretraining db copy --to URL``):
+:func:`copy_to` opens both databases, copies, and reads the balance there.
 Row ids differ between databases, so rows are matched by what identifies them
 for the user — a device by its uid, a subject by source and name, a span by
 device, subject, start, signals and detail, a ledger entry by its idempotency
@@ -24,8 +25,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from human_pretraining.config.paths import Paths, default_database_url
 from human_pretraining.store.concurrency import PROGRESS, SPENDING, lock_app
-from human_pretraining.store.database import Database
+from human_pretraining.store.database import Database, open_database
+from human_pretraining.store.ledger import balance
 from human_pretraining.store.models import (
     ActivitySpan,
     ApiToken,
@@ -51,6 +54,20 @@ class TableCopied:
     table: str
     rows: int  # in the source
     copied: int  # new in the target
+
+
+@dataclass(frozen=True)
+class CopyDone:
+    tables: tuple[TableCopied, ...]
+    balance: int  # the target's balance after the copy (every device's entries)
+
+    @property
+    def copied(self) -> int:
+        return sum(t.copied for t in self.tables)
+
+    @property
+    def already_there(self) -> int:
+        return sum(t.rows - t.copied for t in self.tables)
 
 
 class CopyError(ValueError):
@@ -199,3 +216,38 @@ def copy_history(
         lock_app(dst, SPENDING)
         lock_app(dst, PROGRESS)
         return _Copier(src, dst, report).run()
+
+
+def copy_to(
+    target_url: str,
+    paths: Paths,
+    current: Database,
+    source_url: str | None = None,
+    *,
+    starting: Callable[[str, str], None] = lambda _source, _target: None,
+    report: Callable[[TableCopied], None] = lambda _: None,
+) -> CopyDone:
+    """Copy a history (by default this machine's SQLite file) into the database at ``target_url``.
+
+    ``current`` is the process's open database, used rather than opened twice when it
+    is the source. ``starting`` hears where from and where to (both as people read
+    them) once both are open; ``report`` hears each table as it is done.
+    """
+    if source_url is None:
+        if not paths.database_file.exists():
+            raise CopyError(f"there is no history at {paths.database_file} to copy")
+        source_url = default_database_url(paths)
+    source = current if source_url == current.url else open_database(source_url)
+    try:
+        target = open_database(target_url)  # creates the tables there; clear errors if unreachable
+        try:
+            starting(source.where, target.where)
+            tables = copy_history(source, target, report)
+            with target.read() as conn:
+                there = balance(conn)
+        finally:
+            target.close()
+    finally:
+        if source is not current:
+            source.close()
+    return CopyDone(tuple(tables), there)

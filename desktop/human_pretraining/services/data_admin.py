@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 
-from human_pretraining.services.context import App
-from human_pretraining.services.notify import Change
+from human_pretraining.services.ingest import Ingestor
+from human_pretraining.services.notify import Change, Notifier
+from human_pretraining.services.pairing import Pairing
+from human_pretraining.store.database import Database
 from human_pretraining.store.models import (
     ActivitySpan,
     ApiToken,
@@ -66,19 +68,28 @@ class DeleteReport:
         return sum(self.rows.values())
 
 
-def delete_all_data(app: App) -> DeleteReport:
-    """Delete every history row in one transaction; the configuration file stays as it is."""
-    active = [t.id for t in app.pairing.tokens() if t.revoked_ms is None]
-    counts: dict[str, int] = {}
-    with app.ingestor.held_still(), app.db.write() as conn:
-        for model in HISTORY_TABLES:
-            counts[model.__tablename__] = int(
-                conn.execute(select(func.count()).select_from(model)).scalar_one()
-            )
-            conn.execute(delete(model))
-        conn.execute(update(LedgerTotal).values(total=0))
-    for token_id in active:
-        # The rows are gone; this clears the pairing cache (and tells the window).
-        app.pairing.revoke(str(token_id))
-    app.notifier.publish(Change.LEDGER | Change.ACTIVITY)
-    return DeleteReport(counts)
+@dataclass(frozen=True)
+class DataAdmin:
+    """Deleting all history for one process: its database, ingestor, pairing and notifier."""
+
+    db: Database
+    ingestor: Ingestor
+    pairing: Pairing
+    notifier: Notifier
+
+    def delete_all(self) -> DeleteReport:
+        """Delete every history row in one transaction; the configuration file stays as it is."""
+        active = [t.id for t in self.pairing.tokens() if t.revoked_ms is None]
+        counts: dict[str, int] = {}
+        with self.ingestor.held_still(), self.db.write() as conn:
+            for model in HISTORY_TABLES:
+                counts[model.__tablename__] = int(
+                    conn.execute(select(func.count()).select_from(model)).scalar_one()
+                )
+                conn.execute(delete(model))
+            conn.execute(update(LedgerTotal).values(total=0))
+        for token_id in active:
+            # The rows are gone; this clears the pairing cache (and tells the window).
+            self.pairing.revoke(str(token_id))
+        self.notifier.publish(Change.LEDGER | Change.ACTIVITY)
+        return DeleteReport(counts)

@@ -11,16 +11,35 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import tzinfo
+from typing import Any, Protocol
 
-from human_pretraining.core.clock import add_days, day_bounds, day_of, to_date
+from human_pretraining.config.paths import Paths
+from human_pretraining.core.clock import add_days, day_bounds, day_of, rfc3339, to_date
 from human_pretraining.core.ids import uuid7
 from human_pretraining.core.ledger import PurchaseRefused
-from human_pretraining.core.model import DAY_MS, MINUTE_MS, FolderMatcher
-from human_pretraining.services.context import App
+from human_pretraining.core.model import DAY_MS, MINUTE_MS, Config, FolderMatcher
+from human_pretraining.services.deps import Deps
 from human_pretraining.services.economy import AlreadyDone, Economy, NotFound
 from human_pretraining.services.ingest import Ingestor
+from human_pretraining.services.settle import Settler
+
+
+class App(Protocol):
+    """The pieces of a process the demo uses; ``services.context.App`` (the composition
+    root, which this module must not import) is one."""
+
+    @property
+    def paths(self) -> Paths: ...
+    @property
+    def deps(self) -> Deps: ...
+    @property
+    def settler(self) -> Settler: ...
+    @property
+    def clock(self) -> Callable[[], int]: ...
+    def config(self) -> Config: ...
+    def tz(self) -> tzinfo: ...
+
 
 HEARTBEAT_S = 60
 
@@ -48,8 +67,7 @@ class DemoReport:
     purchases: int
 
 
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z")
+_iso = rfc3339  # the package's one RFC 3339 writer
 
 
 class _DayWriter:

@@ -1,34 +1,110 @@
-"""Exporting history to a file in steps, with progress and a way to stop.
+"""Exporting history: CSV or JSON, to a file or a stream, with progress and a way to stop.
 
-The formats are the CLI's (``human-pretraining export``): CSV holds one table
-with a header row; JSON is an object of tables, each a list of row objects. The
-rows come from :meth:`Queries.export`; this module adds what a window needs: a
-row count up front (for a progress bar), a progress callback, cancelling, and
-writing to a temporary file beside the target that replaces it only when the
-export is complete, so a cancelled or failed export never leaves half a file.
+The one export every surface uses (``human-pretraining export``, the Data
+settings). CSV holds one table with a header row; JSON is an object of tables,
+each a list of row objects. :data:`EXPORT_TABLES` is the one list of what can be
+exported (name, label for people, query); the CLI's choices and the window's
+menu are read from it. A window also gets a row count up front (for a progress
+bar), a progress callback and cancelling; a file is written through
+:mod:`human_pretraining.atomic`, so a cancelled or failed export never leaves
+half a file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TextIO
+from types import MappingProxyType
+from typing import IO, Any, Final, TypeAlias
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
+from human_pretraining.atomic import atomic_file
 from human_pretraining.core.clock import day_bounds
 from human_pretraining.services.deps import Deps
-from human_pretraining.services.queries import Queries
-from human_pretraining.store.models import ActivitySpan, LedgerEntry, Purchase, TaskCompletion
+from human_pretraining.services.queries import LEDGER_ROW
+from human_pretraining.store.models import (
+    ActivitySpan,
+    LedgerEntry,
+    Purchase,
+    Subject,
+    TaskCompletion,
+)
 
-EXPORT_TABLES = ("ledger", "activity", "purchases", "tasks")
+Query: TypeAlias = "Select[*tuple[Any, ...]]"  # rows of any columns
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    label: str  # for people: the window's menu
+    columns: tuple[Any, ...]  # the row, in this order
+    since: Any  # the column that ``--since`` filters on: a local day, or a time in ms
+    order: Any
+    since_is_ms: bool = False
+    join: tuple[Any, Any] | None = None  # (from, to): the ON clause follows the foreign key
+
+
+EXPORT_TABLES: Final[Mapping[str, ExportTable]] = MappingProxyType(
+    {
+        "ledger": ExportTable(
+            "Points ledger",
+            (*LEDGER_ROW, LedgerEntry.idem_key, LedgerEntry.device_id),
+            LedgerEntry.day,
+            LedgerEntry.id,
+        ),
+        "activity": ExportTable(
+            "Tracked activity",
+            (
+                ActivitySpan.start_ms,
+                ActivitySpan.end_ms,
+                Subject.source,
+                Subject.name.label("subject"),
+                ActivitySpan.flags,
+                ActivitySpan.scroll_px,
+                ActivitySpan.scroll_ms,
+                ActivitySpan.words,
+                ActivitySpan.detail,
+                ActivitySpan.device_id,
+            ),
+            ActivitySpan.start_ms,
+            ActivitySpan.start_ms,
+            since_is_ms=True,
+            join=(ActivitySpan, Subject),
+        ),
+        "purchases": ExportTable(
+            "Purchases",
+            (
+                Purchase.at_ms,
+                Purchase.day,
+                Purchase.reward,
+                Purchase.cost,
+                Purchase.allowance_site,
+                Purchase.allowance_category,
+                Purchase.ends_ms,
+                Purchase.device_id,
+            ),
+            Purchase.day,
+            Purchase.id,
+        ),
+        "tasks": ExportTable(
+            "Tasks checked off",
+            (
+                TaskCompletion.at_ms,
+                TaskCompletion.day,
+                TaskCompletion.task,
+                TaskCompletion.points,
+                TaskCompletion.device_id,
+            ),
+            TaskCompletion.day,
+            TaskCompletion.id,
+        ),
+    }
+)
+DEFAULT_CSV_TABLE = "ledger"
 PROGRESS_EVERY = 500  # rows between progress reports
 
 
@@ -49,34 +125,52 @@ class ExportRequest:
     since_day: int | None = None
 
     def __post_init__(self) -> None:
-        unknown = [t for t in self.tables if t not in EXPORT_TABLES]
-        if unknown or not self.tables:
-            raise ValueError(f"tables must be some of {', '.join(EXPORT_TABLES)}, got {unknown}")
-        if self.format is ExportFormat.CSV and len(self.tables) != 1:
-            raise ValueError("a CSV file holds one table; choose one, or export JSON")
+        check_export(self.format, self.tables)
+
+
+def check_export(format: ExportFormat, tables: Sequence[str]) -> None:
+    """Raise ValueError unless ``tables`` are known and fit ``format``."""
+    unknown = [t for t in tables if t not in EXPORT_TABLES]
+    if unknown or not tables:
+        raise ValueError(f"tables must be some of {', '.join(EXPORT_TABLES)}, got {unknown}")
+    if format is ExportFormat.CSV and len(tables) != 1:
+        raise ValueError("a CSV file holds one table; choose one, or export JSON")
 
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 
 
 class Exporter:
-    def __init__(self, deps: Deps, queries: Queries) -> None:
+    def __init__(self, deps: Deps) -> None:
         self._db = deps.db
         self._tz = deps.tz
-        self._queries = queries
+
+    def _query(self, table: str, since_day: int | None) -> Query:
+        if table not in EXPORT_TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        spec = EXPORT_TABLES[table]
+        first = since_day or 0
+        if spec.since_is_ms:
+            first = day_bounds(since_day, self._tz())[0] if since_day else 0
+        query = select(*spec.columns)
+        if spec.join is not None:
+            query = query.join_from(*spec.join)
+        return query.where(spec.since >= first).order_by(spec.order)
+
+    def rows(self, table: str, since_day: int | None) -> Iterator[dict[str, Any]]:
+        """The rows of one table from ``since_day`` (a local day) on, oldest first."""
+        query = self._query(table, since_day)
+        with self._db.read() as conn:
+            for row in conn.execute(query):
+                yield dict(row._mapping)
 
     def count(self, tables: Sequence[str], since_day: int | None) -> int:
         """How many rows an export of ``tables`` will write (same filters as the export)."""
-        first = since_day or 0
-        start = day_bounds(since_day, self._tz())[0] if since_day else 0
-        counts = {
-            "ledger": select(func.count()).where(LedgerEntry.day >= first),
-            "activity": select(func.count()).where(ActivitySpan.start_ms >= start),
-            "purchases": select(func.count()).where(Purchase.day >= first),
-            "tasks": select(func.count()).where(TaskCompletion.day >= first),
-        }
+        queries = [self._query(t, since_day).order_by(None).subquery() for t in tables]
         with self._db.read() as conn:
-            return sum(int(conn.execute(counts[t]).scalar_one()) for t in tables)
+            return sum(
+                int(conn.execute(select(func.count()).select_from(q)).scalar_one()) for q in queries
+            )
 
     def write(
         self,
@@ -84,44 +178,52 @@ class Exporter:
         progress: Progress | None = None,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> int:
-        """Write the export; returns the rows written. Raises ExportCancelled or OSError."""
-        total = self.count(request.tables, request.since_day)
-        state = _Counter(total, progress, cancelled)
+        """Write the export to its file; returns the rows written.
+
+        Raises ExportCancelled or OSError, and then the file is as it was."""
+        with atomic_file(request.path, "w") as stream:
+            return self.stream(
+                stream, request.format, request.tables, request.since_day, progress, cancelled
+            )
+
+    def stream(
+        self,
+        stream: IO[str],
+        format: ExportFormat,
+        tables: Sequence[str],
+        since_day: int | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> int:
+        """Write the export to ``stream``; returns the rows written."""
+        check_export(format, tables)
+        state = _Counter(self.count(tables, since_day) if progress else 0, progress, cancelled)
         state.check()
-        target = request.path
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-                if request.format is ExportFormat.CSV:
-                    self._csv(stream, request, state)
-                else:
-                    self._json(stream, request, state)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        if format is ExportFormat.CSV:
+            self._csv(stream, tables[0], since_day, state)
+        else:
+            self._json(stream, tables, since_day, state)
         state.report(force=True)
         return state.done
 
-    def _csv(self, stream: TextIO, request: ExportRequest, state: _Counter) -> None:
-        rows = self._queries.export(request.tables[0], request.since_day)
+    def _csv(self, stream: IO[str], table: str, since_day: int | None, state: _Counter) -> None:
         writer: csv.DictWriter[str] | None = None
-        for row in rows:
+        for row in self.rows(table, since_day):
             if writer is None:
                 writer = csv.DictWriter(stream, fieldnames=list(row))
                 writer.writeheader()
             writer.writerow(row)
             state.step()
 
-    def _json(self, stream: TextIO, request: ExportRequest, state: _Counter) -> None:
+    def _json(
+        self, stream: IO[str], tables: Sequence[str], since_day: int | None, state: _Counter
+    ) -> None:
         # Written row by row (not json.dump of one big dict): a year of activity stays small
         # in memory, and cancelling is checked between rows.
         stream.write("{")
-        for t_index, table in enumerate(request.tables):
+        for t_index, table in enumerate(tables):
             stream.write(("," if t_index else "") + f"\n  {json.dumps(table)}: [")
-            for r_index, row in enumerate(self._queries.export(table, request.since_day)):
+            for r_index, row in enumerate(self.rows(table, since_day)):
                 stream.write(("," if r_index else "") + "\n    " + _json_row(row))
                 state.step()
             stream.write("\n  ]")

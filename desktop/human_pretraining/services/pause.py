@@ -13,7 +13,7 @@ import os
 import threading
 from pathlib import Path
 
-from human_pretraining.config.file import atomic_write
+from human_pretraining.atomic import atomic_write
 from human_pretraining.services.notify import Change, Notifier
 
 

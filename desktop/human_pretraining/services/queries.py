@@ -1,4 +1,4 @@
-"""What the surfaces read: balance, today's summary, time per subject, recent entries, export.
+"""What the surfaces read: balance, today's summary, time per subject, recent entries.
 
 Every query reads aggregated tables (``ledger_totals``, ``daily_usage``,
 ``goal_periods``) or a narrow index range, so it stays within the brief's
@@ -11,22 +11,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Executable, func, select
+from sqlalchemy import Connection, func, select
 
-from human_pretraining.core.clock import add_days, day_bounds, day_of
+from human_pretraining.core.clock import add_days, day_of
 from human_pretraining.core.goals import BADGES, GoalProgress, badge_value
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.progress import goal_progress, goal_streak, lifetime_totals
 from human_pretraining.store.ledger import balance
 from human_pretraining.store.models import (
-    ActivitySpan,
     DailyUsage,
     Device,
     EarnedBadge,
     LedgerEntry,
     Purchase,
     Subject,
-    TaskCompletion,
+)
+
+# What a ledger entry says to a person (the dashboard's list; the export adds its keys).
+LEDGER_ROW = (
+    LedgerEntry.at_ms,
+    LedgerEntry.day,
+    LedgerEntry.amount,
+    LedgerEntry.kind,
+    LedgerEntry.ref,
+    LedgerEntry.note,
 )
 
 
@@ -196,14 +204,7 @@ class Queries:
     def recent_entries(self, limit: int = 10) -> list[dict[str, Any]]:
         with self._db.read() as conn:
             rows = conn.execute(
-                select(
-                    LedgerEntry.at_ms,
-                    LedgerEntry.day,
-                    LedgerEntry.amount,
-                    LedgerEntry.kind,
-                    LedgerEntry.ref,
-                    LedgerEntry.note,
-                )
+                select(*LEDGER_ROW)
                 .order_by(LedgerEntry.at_ms.desc(), LedgerEntry.id.desc())
                 .limit(limit)
             ).all()
@@ -224,76 +225,3 @@ class Queries:
             )
             for b in BADGES
         ]
-
-    def export(self, table: str, since_day: int | None) -> Iterator[dict[str, Any]]:
-        """Rows of one history table (``ledger``, ``activity``, ``purchases``, ``tasks``)."""
-        first = since_day or 0
-        query: Executable
-        with self._db.read() as conn:
-            if table == "ledger":
-                query = (
-                    select(
-                        LedgerEntry.at_ms,
-                        LedgerEntry.day,
-                        LedgerEntry.amount,
-                        LedgerEntry.kind,
-                        LedgerEntry.ref,
-                        LedgerEntry.note,
-                        LedgerEntry.idem_key,
-                        LedgerEntry.device_id,
-                    )
-                    .where(LedgerEntry.day >= first)
-                    .order_by(LedgerEntry.id)
-                )
-            elif table == "activity":
-                start = 0
-                if since_day:
-                    start = day_bounds(since_day, self._tz())[0]
-                query = (
-                    select(
-                        ActivitySpan.start_ms,
-                        ActivitySpan.end_ms,
-                        Subject.source,
-                        Subject.name.label("subject"),
-                        ActivitySpan.flags,
-                        ActivitySpan.scroll_px,
-                        ActivitySpan.scroll_ms,
-                        ActivitySpan.words,
-                        ActivitySpan.detail,
-                        ActivitySpan.device_id,
-                    )
-                    .join(Subject, Subject.id == ActivitySpan.subject_id)
-                    .where(ActivitySpan.start_ms >= start)
-                    .order_by(ActivitySpan.start_ms)
-                )
-            elif table == "purchases":
-                query = (
-                    select(
-                        Purchase.at_ms,
-                        Purchase.day,
-                        Purchase.reward,
-                        Purchase.cost,
-                        Purchase.allowance_site,
-                        Purchase.allowance_category,
-                        Purchase.ends_ms,
-                        Purchase.device_id,
-                    )
-                    .where(Purchase.day >= first)
-                    .order_by(Purchase.id)
-                )
-            elif table == "tasks":
-                query = (
-                    select(
-                        TaskCompletion.at_ms,
-                        TaskCompletion.day,
-                        TaskCompletion.task,
-                        TaskCompletion.points,
-                        TaskCompletion.device_id,
-                    )
-                    .where(TaskCompletion.day >= first)
-                    .order_by(TaskCompletion.id)
-                )
-            else:
-                raise ValueError(f"unknown table {table!r}")
-            for row in conn.execute(query):
-                yield dict(row._mapping)

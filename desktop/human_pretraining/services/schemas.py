@@ -17,17 +17,19 @@ from typing import Any
 import fastjsonschema
 
 from human_pretraining.contracts import shared_path
+from human_pretraining.core.clock import RFC3339_HINT, is_rfc3339
 from human_pretraining.core.model import ValidationError
 
-FORMAT_HINTS = {
-    "date-time": "must be an RFC 3339 date-time with a UTC offset, e.g. 2026-11-26T14:00:00Z",
-}
+FORMAT_HINTS = {"date-time": RFC3339_HINT}
+# The schemas' formats are checked by the same code that reads the values afterwards, so a
+# value the schema lets through is one the services can read (and the other way round).
+FORMATS: dict[str, Callable[[str], bool]] = {"date-time": is_rfc3339}
 
 
 @cache
 def _validator(name: str) -> Callable[[Any], Any]:
     schema = json.loads(shared_path("schemas", f"{name}.schema.json").read_text("utf-8"))
-    return fastjsonschema.compile(schema)
+    return fastjsonschema.compile(schema, formats=FORMATS)
 
 
 def schema(name: str) -> dict[str, Any]:

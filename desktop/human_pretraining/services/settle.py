@@ -174,8 +174,12 @@ class Settler:
         self._progress_at = -PROGRESS_EVERY_S  # monotonic time of that refresh
         self._progress_pending = False  # days settled since then
 
-    def settle(self) -> SettleReport:
-        """Settle every dirty day, then refresh goals and badges for what changed."""
+    def settle(self, goals_now: bool = False) -> SettleReport:
+        """Settle every dirty day, then refresh goals and badges for what changed.
+
+        The refresh runs at most every ``PROGRESS_EVERY_S`` for the settling loop;
+        ``goals_now`` (a person's click: a check-off, a purchase) runs it at once.
+        """
         with self._db.read() as conn:
             days = list(conn.execute(select(DirtyDay.day).order_by(DirtyDay.day)).scalars())
         booked = 0
@@ -183,7 +187,7 @@ class Settler:
             booked += self.settle_day(day)
         tz = self._tz()
         today = day_of(self._clock(), tz)
-        due = time.monotonic() - self._progress_at >= PROGRESS_EVERY_S
+        due = goals_now or time.monotonic() - self._progress_at >= PROGRESS_EVERY_S
         if today != self._progress_day or (days and due) or (self._progress_pending and due):
             config = self._config()
             wanted = progress_days(set(days), today)

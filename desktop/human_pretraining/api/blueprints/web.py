@@ -29,7 +29,7 @@ def verdict() -> dict[str, Any]:
 def buy_allowance() -> tuple[dict[str, Any], int]:
     body = json_body("allowance")
     app = services()
-    bought = app.web.buy_allowance(body["site"], body["minutes"])
+    bought = app.spending.buy_allowance(body["site"], body["minutes"])
     ends = bought.ends_ms or app.clock()
     return {
         "reward": bought.reward,

@@ -50,7 +50,7 @@ from human_pretraining.gui.views.activity.activity_model import (
 from human_pretraining.gui.views.activity.classify_bar import ClassifyBar, category_menu
 from human_pretraining.gui.views.base import View
 from human_pretraining.gui.widgets.message_line import MessageLine
-from human_pretraining.services.classify import CLASSIFIABLE, classify
+from human_pretraining.services.classify import CLASSIFIABLE
 from human_pretraining.services.queries import UsageRow
 
 
@@ -262,8 +262,7 @@ class ActivityView(View):
         if row is None:
             return
         try:
-            done = classify(
-                self._ctx.services,
+            done = self._ctx.services.classification.classify(
                 row.source,
                 row.subject,
                 Category(category),

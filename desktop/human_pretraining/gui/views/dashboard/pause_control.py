@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from human_pretraining.core.clock import format_clock
 from human_pretraining.core.model import MINUTE_MS
 from human_pretraining.services.context import App
 
@@ -43,7 +42,7 @@ class PauseControl(QWidget):
             self._label.setText("Tracking is on")
             self._button.setText("&Pause tracking")
         else:
-            when = datetime.fromtimestamp(until / 1000, self._services.tz()).strftime("%H:%M")
+            when = format_clock(until, self._services.tz())
             self._label.setText(f"Tracking paused until {when}")
             self._button.setText("&Resume tracking")
         self._minutes.setEnabled(until is None)

@@ -97,7 +97,7 @@ class GoalsView(BalanceView):
     @Slot(str)
     def _on_done(self, name: str) -> None:
         try:
-            done = self._ctx.services.economy.complete_task(name)
+            done = self._ctx.services.spending.complete_task(name)
         except (AlreadyDone, NotFound) as exc:
             self._message.show_error(str(exc))
         else:
@@ -105,7 +105,6 @@ class GoalsView(BalanceView):
                 f"'{done.task}' checked off: +{format_points(done.points)}. "
                 f"Balance: {format_points(done.balance)} points."
             )
-            self._ctx.settle_soon()  # goal bonuses and badges follow from settling
         self.refresh()
 
     @Slot()

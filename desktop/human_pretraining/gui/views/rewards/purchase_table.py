@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QWidget
 
+from human_pretraining.core.clock import format_time
 from human_pretraining.core.model import format_points
 from human_pretraining.gui.widgets.table_items import text_item
 from human_pretraining.services.history import PurchaseRow
@@ -29,7 +30,7 @@ class PurchaseTable(QTableWidget):
         tz = self._tz()
         self.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            when = datetime.fromtimestamp(row.at_ms / 1000, tz).strftime("%Y-%m-%d %H:%M")
+            when = format_time(row.at_ms, tz)
             self.setItem(index, 0, text_item(when))
             self.setItem(index, 1, text_item(row.reward))
             self.setItem(index, 2, text_item(f"-{format_points(row.cost)}", numeric=True))

@@ -78,7 +78,7 @@ class RewardsView(BalanceView):
     @Slot(str)
     def _on_redeem(self, name: str) -> None:
         try:
-            bought = self._ctx.services.economy.redeem(name)
+            bought = self._ctx.services.spending.redeem(name)
         except (PurchaseRefused, NotFound) as exc:
             self._message.show_error(str(exc))
         else:
@@ -86,7 +86,6 @@ class RewardsView(BalanceView):
                 f"Bought '{bought.reward}' for {format_points(bought.cost)} points. "
                 f"Balance: {format_points(bought.balance)} points."
             )
-            self._ctx.settle_soon()  # an allowance re-scores time already settled in its window
         self.refresh()
 
     @Slot()

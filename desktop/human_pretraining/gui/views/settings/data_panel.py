@@ -35,10 +35,8 @@ from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.views.settings.delete_all_dialog import DeleteAllDialog
 from human_pretraining.gui.views.settings.export_worker import ExportThread
 from human_pretraining.gui.widgets.message_line import MessageLine
-from human_pretraining.services.data_admin import delete_all_data
 from human_pretraining.services.export_file import (
     EXPORT_TABLES,
-    Exporter,
     ExportFormat,
     ExportRequest,
 )
@@ -46,10 +44,7 @@ from human_pretraining.services.export_file import (
 EVERYTHING = ""
 TABLE_CHOICES = (
     (EVERYTHING, "Everything (JSON)"),
-    ("ledger", "Points ledger"),
-    ("activity", "Tracked activity"),
-    ("purchases", "Purchases"),
-    ("tasks", "Tasks checked off"),
+    *((name, table.label) for name, table in EXPORT_TABLES.items()),
 )
 # Export threads still running after their panel closed: kept referenced until they end.
 _running: set[ExportThread] = set()
@@ -76,7 +71,7 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         services = ctx.services
-        self._exporter = Exporter(services.deps, services.queries)
+        self._exporter = services.exporter
         self.choose_file: Callable[[QWidget, str, str], str | None] = choose_file
         self.open_url: Callable[[QUrl], bool] = open_url
         self.export_thread: ExportThread | None = None
@@ -278,7 +273,7 @@ class DataPanel(QWidget):
     @Slot()
     def _delete_all(self) -> None:
         before = self._ctx.services.queries.balance()
-        report = delete_all_data(self._ctx.services)
+        report = self._ctx.services.data_admin.delete_all()
         self._message.show_info(
             f"Deleted {report.total:,} rows of history (the balance was "
             f"{format_points(before)} points). The configuration file is unchanged."

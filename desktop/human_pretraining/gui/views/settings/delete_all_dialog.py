@@ -1,7 +1,7 @@
 """Confirming "delete all data": the user types a word, so it never happens by a stray click.
 
 The dialog only confirms; the Data panel runs the deletion
-(``services.data_admin.delete_all_data``) when it is accepted.
+(``services.data_admin.DataAdmin.delete_all``) when it is accepted.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ token stop working at once.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from human_pretraining.core.clock import format_clock, format_time
 from human_pretraining.gui.context import GuiContext
 from human_pretraining.gui.widgets.confirm import Confirm, ask
 from human_pretraining.gui.widgets.message_line import MessageLine
@@ -118,7 +117,7 @@ class PairingPanel(QWidget):
         return self._ctx.port or self._ctx.services.settings().port
 
     def _time(self, ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, self._ctx.services.tz()).strftime("%H:%M")
+        return format_clock(ms, self._ctx.services.tz())
 
     def _show_hint(self, expires_ms: int | None) -> None:
         how = (
@@ -170,7 +169,7 @@ class PairingPanel(QWidget):
         self._update_buttons()
 
     def _date(self, ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, self._ctx.services.tz()).strftime("%Y-%m-%d %H:%M")
+        return format_time(ms, self._ctx.services.tz())
 
     def selected_token(self) -> TokenInfo | None:
         rows = self._clients.selectionModel().selectedRows()
