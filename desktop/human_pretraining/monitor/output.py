@@ -74,7 +74,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -92,6 +91,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from human_pretraining.core.clock import rfc3339
 from human_pretraining.core.ids import new_event_id
 from human_pretraining.core.model import Settings
 from human_pretraining.core.output_credit import WordCaps, WrittenTexts
@@ -135,11 +135,6 @@ class OutputOptions:
     max_tracked_files: int = 20_000  # texts kept (compressed) to diff against; oldest dropped
     removed_memory: int = 2_000  # removed passages remembered per file (cut/paste, moves)
     retry_missing_s: float = 30.0  # how often a configured folder that does not exist is retried
-
-
-def rfc3339(unix_ms: int) -> str:
-    """``2026-11-26T14:00:00.000+00:00`` for epoch milliseconds."""
-    return datetime.fromtimestamp(unix_ms / 1000, UTC).isoformat(timespec="milliseconds")
 
 
 # ------------------------------------------------------------------------ watcher
