@@ -21,7 +21,7 @@ from typing import TextIO
 
 from human_pretraining import __version__, autostart
 from human_pretraining.config.errors import ConfigError
-from human_pretraining.config.paths import chosen_home
+from human_pretraining.config.paths import chosen_home, open_private
 from human_pretraining.core.clock import format_day, parse_day
 from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
 from human_pretraining.core.rules import explain, ruleset_for
@@ -177,7 +177,8 @@ def cmd_export(app: App, args: argparse.Namespace, out: TextIO) -> None:
     if not args.output:
         _write_export(app, args, out)
         return
-    with open(args.output, "w", encoding="utf-8", newline="") as stream:
+    # The export is history: owner-only (0600), like the database it comes from.
+    with open(args.output, "w", encoding="utf-8", newline="", opener=open_private) as stream:
         _write_export(app, args, stream)
 
 

@@ -41,6 +41,7 @@ from human_pretraining.config.parse import (
     settings_to_file_values,
     unknown_key,
 )
+from human_pretraining.config.paths import PRIVATE_FILE_MODE, private_dir
 from human_pretraining.contracts import shared_path
 from human_pretraining.core.model import Config, Settings, ValidationError
 from human_pretraining.core.rule_parsing import rule_from_dict
@@ -59,7 +60,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
     Writes a temporary file beside it, flushes and fsyncs it, then ``os.replace``
     s it over the target; on any failure the temporary file is removed. The
-    old file's permission bits are kept.
+    old file's permission bits are kept; a new file is ``0600`` (owner only).
     """
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
@@ -68,8 +69,12 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        try:
+            keep = path.stat().st_mode & 0o7777
+        except OSError:
+            keep = PRIVATE_FILE_MODE  # set explicitly: mkstemp's mode depends on the umask
         with contextlib.suppress(OSError):
-            tmp.chmod(path.stat().st_mode & 0o7777)
+            tmp.chmod(keep)
         _replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -162,7 +167,7 @@ class ConfigFile:
             if not self.path.exists():
                 text = self.default_text()
                 config = parse_config(text, filename=self.name)
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(self.path.parent)
                 self._write(_Source(text), text, config)
                 return config
             return self.reload()

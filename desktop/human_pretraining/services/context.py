@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import insert, select
 
-from human_pretraining.config.file import ConfigFile
+from human_pretraining.config.file import ConfigFile, atomic_write
 from human_pretraining.config.paths import (
     Paths,
     database_url,
@@ -75,7 +75,7 @@ def device_uid(paths: Paths) -> str:
             pass  # a damaged file: start a new identity rather than refuse to run
     paths.ensure_dirs()
     uid = str(uuid.uuid4())
-    file.write_text(uid + "\n", "utf-8")
+    atomic_write(file, (uid + "\n").encode("utf-8"))  # 0600, like every file of the app
     return uid
 
 
@@ -152,6 +152,7 @@ class App:
 def open_app(home: Path | None = None, clock: Callable[[], int] = now_ms) -> App:
     """Load (or create) the configuration and database under ``home`` (or the defaults)."""
     paths = resolve_paths(home)
+    paths.make_private()  # installs from before the history was kept private
     config_file = ConfigFile(paths.config_file)
     config = config_file.load()
     url = database_url(paths, config.settings.database_url)
