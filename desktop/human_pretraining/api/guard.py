@@ -12,12 +12,18 @@ local process, so (in this order):
    can send a "simple" ``no-cors`` POST without one.
 3. Every endpoint but health and pairing needs ``Authorization: Bearer <token>``.
 4. A body must be ``application/json`` (a ``text/plain`` simple request is refused
-   before its body is read) and no larger than the limit.
+   before its body is read), no larger than the limit, and nested no deeper than
+   :data:`MAX_JSON_DEPTH` (Python's JSON parser recurses once per level: a body a
+   thousand deep would overflow it). The depth is measured on the raw bytes, with
+   strings skipped, before anything parses them.
 
 CORS headers are sent only to allowed origins, never ``*``.
 """
 
 from __future__ import annotations
+
+import re
+from itertools import accumulate
 
 from flask import Flask, Response, current_app, g, request
 
@@ -26,6 +32,33 @@ from human_pretraining.services.pairing import Pairing
 
 OPEN_PATHS = {"/api/v1/health", "/api/v1/pair"}
 MAX_BODY_BYTES = 1024 * 1024
+# The deepest body the API defines is 3 levels ({"events": [{"signals": {...}}]}).
+MAX_JSON_DEPTH = 32
+
+# A JSON string, escapes included (possessive: no backtracking, so linear even on a
+# megabyte of backslashes); an unterminated one runs to the end, where the parser
+# will refuse the body anyway.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"?', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_DEPTH_STEP = [0] * 256
+for _opening in b"[{":
+    _DEPTH_STEP[_opening] = 1
+for _closing in b"]}":
+    _DEPTH_STEP[_closing] = -1
+
+
+def too_deeply_nested(body: bytes) -> bool:
+    """Whether arrays and objects in ``body`` (JSON text, possibly invalid) nest deeper
+    than :data:`MAX_JSON_DEPTH`.
+
+    Strings are removed first (a bracket inside one is text), then everything but
+    brackets; the running depth is summed in C (``accumulate``), so even a megabyte
+    of brackets takes milliseconds.
+    """
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return False  # the common small body: too few brackets to be that deep
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_JSON_DEPTH
 
 
 def allowed_hosts(port: int) -> set[str]:
@@ -70,6 +103,12 @@ def check_request() -> Response | None:
             raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             raise ApiError(413, "request_entity_too_large", "The request body is too large.")
+        if too_deeply_nested(request.get_data(cache=True)):
+            raise ApiError(
+                400,
+                "too_deeply_nested",
+                f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.",
+            )
     return None
 
 
