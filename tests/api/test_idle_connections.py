@@ -7,6 +7,7 @@ anything used to stay for two minutes; 110 of them left the browser unanswered.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import socket
 import time
 from collections.abc import Iterator
@@ -71,13 +72,15 @@ def test_a_connection_that_stays_idle_is_closed(app: App) -> None:
             assert closed_by_server(silent, timeout=10)
             assert time.monotonic() - started < 4
         # An idle keep-alive connection after a request is closed the same way.
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as keep_alive:
-            keep_alive.sendall(
-                f"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode()
-            )
-            keep_alive.settimeout(5)
-            assert keep_alive.recv(65536).startswith(b"HTTP/1.1 200")
-            assert closed_by_server(keep_alive, timeout=10)
+        keep_alive = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        try:
+            keep_alive.request("GET", "/api/v1/health")
+            response = keep_alive.getresponse()
+            assert response.status == 200 and response.read()  # read whole: the socket stays
+            assert keep_alive.sock is not None
+            assert closed_by_server(keep_alive.sock, timeout=10)
+        finally:
+            keep_alive.close()
     finally:
         server.stop()
 
