@@ -42,6 +42,17 @@ def test_fractional_minutes_are_refused(live: Live, auth: dict[str, str], minute
     assert rows(live) == before
 
 
+def test_a_name_spelled_with_escapes_is_caught_too(live: Live, auth: dict[str, str]) -> None:
+    before = rows(live)
+    response = live.session.post(
+        live.url("/api/v1/allowances"),
+        data='{"site": "tiktok.com", "min\\u0075tes" : 5.0}',
+        headers={**auth, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422 and response.json()["field"] == "minutes"
+    assert rows(live) == before
+
+
 def test_whole_minutes_still_buy(live: Live, auth: dict[str, str]) -> None:
     for task in ("Explain something to someone", "Read a chapter"):
         live.app.economy.complete_task(task)
