@@ -28,6 +28,7 @@ from human_pretraining.config.parse import load_toml
 from human_pretraining.core.model import Config
 from human_pretraining.monitor.config_watch import ConfigWatcher
 from human_pretraining.services.context import App
+from human_pretraining.services.rule_forms import rule_tables
 from tests.cli.test_cli import EXE
 
 
@@ -97,6 +98,11 @@ def test_brackets_in_strings_and_comments_do_not_count() -> None:
     )
     data = load_toml(text)
     assert data["a"] == deep and data["e"] == 'quote " then [[[['
+
+
+def test_the_rules_editor_reads_a_nesting_bomb_as_unparsable() -> None:
+    assert rule_tables(nested_arrays(600)) is None
+    assert rule_tables(nested_tables(5000)) is None
 
 
 @pytest.mark.parametrize("bomb", list(BOMBS))
