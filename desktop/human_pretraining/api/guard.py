@@ -12,12 +12,17 @@ local process, so (in this order):
    can send a "simple" ``no-cors`` POST without one.
 3. Every endpoint but health and pairing needs ``Authorization: Bearer <token>``.
 4. A body must be ``application/json`` (a ``text/plain`` simple request is refused
-   before its body is read) and no larger than the limit.
+   before its body is read), no larger than the limit, and nested no deeper than
+   :data:`MAX_JSON_DEPTH` (Python's JSON parser recurses once per level: a body a
+   thousand deep would overflow it). The depth is measured on the raw bytes, with
+   strings skipped, before anything parses them.
 
 CORS headers are sent only to allowed origins, never ``*``.
 """
 
 from __future__ import annotations
+
+from itertools import accumulate
 
 from flask import Flask, Response, current_app, g, request
 
@@ -26,6 +31,50 @@ from human_pretraining.services.pairing import Pairing
 
 OPEN_PATHS = {"/api/v1/health", "/api/v1/pair"}
 MAX_BODY_BYTES = 1024 * 1024
+# The deepest body the API defines is 3 levels ({"events": [{"signals": {...}}]}).
+MAX_JSON_DEPTH = 32
+
+# Everything but brackets and quotes is deleted before measuring; +1/-1 per bracket.
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
+_DEPTH_STEP = [0] * 256
+for _opening in b"[{":
+    _DEPTH_STEP[_opening] = 1
+for _closing in b"]}":
+    _DEPTH_STEP[_closing] = -1
+
+
+def too_deeply_nested(body: bytes) -> bool:
+    """Whether arrays and objects in ``body`` (JSON text, possibly invalid) nest deeper
+    than :data:`MAX_JSON_DEPTH`; a bracket inside a string is text and does not count.
+
+    Every step runs in C over the bytes (a batch of events costs a fraction of
+    parsing it; a megabyte of brackets, milliseconds):
+
+    1. escaped backslashes, then escaped quotes, are dropped (the quotes left
+       delimit strings);
+    2. everything but brackets and quotes is dropped;
+    3. adjacent quote pairs are dropped: a string without brackets disappears, and
+       dropping two quotes never changes whether a later bracket is inside a string;
+    4. what is left between quotes (brackets in strings) is dropped;
+    5. empty pairs (``{}``, ``[]``) are peeled off a few times: each round lowers the
+       depth by at most one, so few openings left means shallow (an event batch
+       peels down to nothing);
+    6. otherwise the running depth is summed exactly (``accumulate``).
+    """
+    if b"\\" in body:
+        body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    structure = body.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in structure:
+        structure = b"".join(structure.split(b'"')[::2])
+    if len(structure) <= MAX_JSON_DEPTH:
+        return False
+    peeled, rounds = structure, 0
+    for _ in range(3):
+        peeled = peeled.replace(b"{}", b"").replace(b"[]", b"")
+        rounds += 2
+    if peeled.count(b"[") + peeled.count(b"{") + rounds <= MAX_JSON_DEPTH:
+        return False
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, structure)), default=0) > MAX_JSON_DEPTH
 
 
 def allowed_hosts(port: int) -> set[str]:
@@ -70,6 +119,12 @@ def check_request() -> Response | None:
             raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             raise ApiError(413, "request_entity_too_large", "The request body is too large.")
+        if too_deeply_nested(request.get_data(cache=True)):
+            raise ApiError(
+                400,
+                "too_deeply_nested",
+                f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.",
+            )
     return None
 
 

@@ -3,6 +3,18 @@
 Binds loopback only; another address is refused unless the caller passes
 ``allow_remote=True`` (the CLI's ``--allow-remote``), because the endpoint is
 designed for one machine. A busy port gives a message that says what to do.
+
+Idle connections cannot starve it. Waitress stops accepting at its connection
+limit and by default keeps a silent connection for two minutes, so any local
+process opening a hundred sockets left the browser unanswered. Here:
+
+* a connection idle for :data:`IDLE_TIMEOUT_S` (no request in progress) is closed,
+  checked every few seconds;
+* at most :data:`CONNECTION_LIMIT` connections are kept: a new one is always
+  accepted, and the connections idle the longest (no request being served, no
+  answer being sent) are closed to make room. The browser's connection is in use
+  and stays; sockets that only sit there are the ones to go. Waitress's own
+  limit is set above ours, so it pauses accepting only if every connection is busy.
 """
 
 from __future__ import annotations
@@ -15,6 +27,7 @@ import threading
 from typing import Any, cast
 
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from human_pretraining.api.app import create_app
@@ -32,6 +45,35 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
+IDLE_TIMEOUT_S = 30
+CONNECTION_LIMIT = 100
+
+
+class _RoomMakingChannel(HTTPChannel):
+    """A connection that, once accepted, closes the longest-idle ones over the limit.
+
+    Runs in waitress's loop thread (accepting happens there), the only thread that
+    opens and closes connections, so closing here races with nothing.
+    """
+
+    limit = CONNECTION_LIMIT
+
+    def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:
+        super().__init__(server, sock, addr, adj, map=map)
+        channels = list(server.active_channels.values())
+        excess = len(channels) - self.limit
+        if excess <= 0:
+            return
+        idle = [
+            channel
+            for channel in channels
+            if channel is not self and not channel.requests and not channel.total_outbufs_len
+        ]
+        idle.sort(key=lambda channel: channel.last_activity)
+        for channel in idle[:excess]:
+            channel.handle_close()
+
+
 class ServerError(RuntimeError):
     """The endpoint cannot start; the message says why and what to do."""
 
@@ -44,6 +86,8 @@ class ApiServer:
         port: int = 5747,
         allow_remote: bool = False,
         threads: int = 1,
+        idle_timeout_s: int = IDLE_TIMEOUT_S,
+        connection_limit: int = CONNECTION_LIMIT,
     ) -> None:
         if host not in LOOPBACK and not allow_remote:
             raise ServerError(
@@ -60,9 +104,18 @@ class ApiServer:
             clear_untrusted_proxy_headers=True,
             # asyncore_loop_timeout stays at its default (1 s): waitress reads it as an
             # integer, and anything below 1 becomes 0, a loop that spins a whole core.
+            channel_timeout=idle_timeout_s,
+            # How often idle connections are looked for (whole seconds, like the timeout).
+            cleanup_interval=max(1, min(5, idle_timeout_s // 2)),
+            # Above ours (which also counts the listener and the wake-up pipe): waitress
+            # pauses accepting only when every connection is busy.
+            connection_limit=connection_limit + 16,
         )
         # The stubs type the server as a union without the attributes used below.
         self._server: Any = cast(Any, server)
+        self._server.channel_class = type(
+            "RoomMakingChannel", (_RoomMakingChannel,), {"limit": connection_limit}
+        )
         self.host = host
         self.port: int = listener.getsockname()[1]
         self.app = create_app(services, self.port)

@@ -23,6 +23,8 @@ it had one. All methods are thread-safe.
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 import tomllib
 from collections.abc import Callable, Mapping
@@ -39,6 +41,7 @@ from human_pretraining.config.parse import (
     settings_to_file_values,
     unknown_key,
 )
+from human_pretraining.config.paths import private_dir
 from human_pretraining.contracts import shared_path
 from human_pretraining.core.model import Config, Settings, ValidationError
 from human_pretraining.core.rule_parsing import rule_from_dict
@@ -110,13 +113,18 @@ class ConfigFile:
 
     # ------------------------------------------------------------------ loading
 
+    def _missing(self) -> bool:
+        """Nothing at all at the path. A dangling or looping symbolic link is *not*
+        missing: it is an error to report, never a place to write the default."""
+        return not self.path.is_symlink() and not self.path.exists()
+
     def load(self) -> Config:
         """Parse the file, first writing the commented default if it does not exist."""
         with self._lock:
-            if not self.path.exists():
+            if self._missing():
                 text = self.default_text()
                 config = parse_config(text, filename=self.name)
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(self.path.parent)
                 self._write(_Source(text), text, config)
                 return config
             return self.reload()
@@ -141,14 +149,28 @@ class ConfigFile:
             info = self.path.stat()
         except FileNotFoundError:
             return None
+        except OSError as exc:  # e.g. a symbolic link loop: "changed", and read reports it
+            return -1, exc.errno or 0
         return info.st_mtime_ns, info.st_size
 
     def _read(self) -> _Source:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
+            if self.path.is_symlink():
+                raise ConfigError(
+                    f"{self.path} is a symbolic link to {os.readlink(self.path)}, which does "
+                    "not exist; fix the link, or remove it to start from the default",
+                    filename=self.name,
+                ) from None
             raise ConfigError(f"the file {self.path} does not exist", filename=self.name) from None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ConfigError(
+                    f"{self.path} is a symbolic link that loops back on itself; "
+                    "point it at a real file, or remove it to start from the default",
+                    filename=self.name,
+                ) from None
             raise ConfigError(
                 f"cannot read {self.path}: {exc.strerror}", filename=self.name
             ) from None
@@ -169,7 +191,7 @@ class ConfigFile:
     def _edit(self, change: Callable[[str], str]) -> Config:
         """Apply ``change`` to the file's text, validate the result, write it atomically."""
         with self._lock:
-            source = self._read() if self.path.exists() else _Source(self.default_text())
+            source = _Source(self.default_text()) if self._missing() else self._read()
             try:
                 parse_config(source.text, filename=self.name)
             except ConfigError as exc:

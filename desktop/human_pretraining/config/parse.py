@@ -366,10 +366,61 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
+# No setting needs more than three levels (a rule's inline table holding an array); the
+# parser recurses once per level and overflows Python's stack at about 450.
+MAX_NESTING = 32
+# What the nesting scan must step over: strings (a bracket in a string is text) and
+# comments. An unterminated string runs to its end of line (or of the file): the text
+# is invalid anyway and the parser says so, and the scan stays linear.
+_NESTING_TOKENS = re.compile(
+    r'''"""(?:[^\\]|\\.)*?(?:"""|\Z)'''
+    r"|'''.*?(?:'''|\Z)"
+    r"""|"(?:[^"\\\n]|\\.)*"?"""
+    r"|'[^'\n]*'?"
+    r"|#[^\n]*"
+    r"|[\[{]|[\]}]",
+    re.S,
+)
+
+
+def _too_deep(text: str) -> int | None:
+    """The 1-based line where arrays and inline tables nest deeper than MAX_NESTING, or None."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return None  # the common case: cannot be that deep
+    depth = 0
+    for token in _NESTING_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in ("[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return text.count("\n", 0, token.start()) + 1
+        elif mark in ("]", "}"):
+            depth = max(0, depth - 1)
+    return None
+
+
 def load_toml(text: str, *, filename: str | None = "config.toml") -> dict[str, Any]:
-    """Decode TOML text; a syntax error becomes a ``ConfigError`` with the parser's line."""
+    """Decode TOML text; a syntax error becomes a ``ConfigError`` with the parser's line.
+
+    Arrays and inline tables nested deeper than :data:`MAX_NESTING` are refused before
+    parsing (the recursive parser would overflow the stack), with the line where the
+    nesting goes too deep.
+    """
+    deep = _too_deep(text)
+    if deep is not None:
+        raise ConfigError(
+            f"arrays or inline tables are nested more than {MAX_NESTING} levels deep "
+            "(no setting needs that; is part of the file garbled?)",
+            deep,
+            None,
+            filename=filename,
+        )
     try:
         return tomllib.loads(text)
+    except RecursionError:  # a backstop: the scan above should have refused it
+        raise ConfigError(
+            "values are nested too deeply to read", None, None, filename=filename
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line: int | None = None

@@ -14,13 +14,23 @@ Otherwise the platform's conventional folders are used (via ``platformdirs``):
 ``~/.config/human-pretraining/config.toml`` and
 ``~/.local/share/human-pretraining/history.sqlite3``.
 
-Nothing here touches the disk: directories are created only by
-:meth:`Paths.ensure_dirs`, which writers call just before writing.
+Nothing here touches the disk except :meth:`Paths.ensure_dirs`, which writers
+call just before writing, and :meth:`Paths.make_private`, run at every start.
+
+The history says which sites a person visits, so on POSIX the app's own folders
+are ``0700`` and its files ``0600`` whatever the umask: :func:`private_dir` and
+:func:`private_file` set the mode explicitly after creating, and
+:meth:`Paths.make_private` repairs installs made before this rule (folders were
+``0755``, files ``0644``). Only the app's own folders change, never shared parents
+such as ``~/.local/share``. Windows has no such bits: there the files sit in the
+per-user profile (``%LOCALAPPDATA%``), which other users cannot read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +43,49 @@ HOME_ENV = "HUMAN_PRETRAINING_HOME"
 DATABASE_URL_ENV = "HUMAN_PRETRAINING_DATABASE_URL"
 CONFIG_FILENAME = "config.toml"
 DATABASE_FILENAME = "history.sqlite3"
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+# The app's own files in its folders, by name or name prefix (the SQLite files with their
+# -wal/-shm/-journal, editor backups of the config). Anything else there is left alone.
+_OWN_FILES = ("device-id", "pause-until", "window.ini")
+_OWN_PREFIXES = (DATABASE_FILENAME, "pending-events.sqlite3", CONFIG_FILENAME)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    """Set ``mode`` on ``path`` itself (never through a symbolic link); POSIX only."""
+    if os.name != "posix" or path.is_symlink():
+        return
+    # A file owned by someone else (or on a file system without modes) keeps its
+    # mode: the app still works, and the folder's 0700 protects it anyway.
+    with contextlib.suppress(OSError):
+        path.chmod(mode)
+
+
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) and make ``path`` itself ``0700``."""
+    path.mkdir(parents=True, exist_ok=True)
+    _chmod(path, PRIVATE_DIR_MODE)
+
+
+def private_file(path: Path) -> None:
+    """Make an existing file ``0600`` (readable and writable by its owner only)."""
+    _chmod(path, PRIVATE_FILE_MODE)
+
+
+def open_private(path: str | os.PathLike[str], flags: int) -> int:
+    """An ``opener`` for :func:`open` when writing history: the file is ``0600``.
+
+    Set explicitly, not left to the umask; a file that existed is made ``0600``
+    too, since it now holds the history. Only regular files: ``-o /dev/null``
+    must not change the device's mode.
+    """
+    fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.fchmod(fd, PRIVATE_FILE_MODE)
+    return fd
 
 
 @dataclass(frozen=True)
@@ -47,10 +100,31 @@ class Paths:
     def config_dir(self) -> Path:
         return self.config_file.parent
 
+    def _own_dirs(self) -> list[Path]:
+        return list(dict.fromkeys((self.config_dir, self.data_dir, self.database_file.parent)))
+
     def ensure_dirs(self) -> None:
-        """Create the config and data directories (and parents) if they are missing."""
-        for directory in (self.config_dir, self.data_dir, self.database_file.parent):
-            directory.mkdir(parents=True, exist_ok=True)
+        """Create the config and data directories (and parents) if they are missing;
+        the app's own folders are made private (``0700``)."""
+        for directory in self._own_dirs():
+            private_dir(directory)
+
+    def make_private(self) -> None:
+        """Repair an existing install: the app's folders ``0700``, its files ``0600``.
+
+        Run at every start, before anything is read; folders that do not exist yet
+        are left to :meth:`ensure_dirs`. A no-op on Windows (see the module docstring).
+        """
+        if os.name != "posix":
+            return
+        for directory in self._own_dirs():
+            if not directory.is_dir() or directory.is_symlink():
+                continue
+            _chmod(directory, PRIVATE_DIR_MODE)
+            for entry in directory.iterdir():
+                name = entry.name
+                if (name in _OWN_FILES or name.startswith(_OWN_PREFIXES)) and entry.is_file():
+                    private_file(entry)
 
 
 def resolve_paths(home: Path | None = None, *, environ: Mapping[str, str] | None = None) -> Paths:

@@ -148,7 +148,7 @@ class ConfigWatcher(WatcherThreads):
                 raise RuntimeError("the configuration watcher is already running")
             path = self.config_file.path
             targets = {Path(os.path.abspath(path))}
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a symlink loop
                 targets.add(path.resolve())
             self._names = frozenset(_key(t) for t in targets)
             with self._cond:

@@ -165,6 +165,7 @@ class App:
 def open_app(home: Path | None = None, clock: Callable[[], int] = now_ms) -> App:
     """Load (or create) the configuration and database under ``home`` (or the defaults)."""
     paths = resolve_paths(home)
+    paths.make_private()  # installs from before the history was kept private
     config_file = ConfigFile(paths.config_file)
     config = config_file.load()
     url = database_url(paths, config.settings.database_url)

@@ -6,6 +6,27 @@ of codes and tokens are stored, so a copied database grants nothing. Codes
 expire after a few minutes and wrong guesses are throttled; tokens are listed and
 revoked from the CLI or the window.
 
+The guessing limit. A code has 31^8 (about 8.5e11) values; five wrong guesses
+within a minute lock pairing for the rest of that minute, so a guesser gets about
+25 tries in a code's five minutes. While locked, even the right code is answered
+"too many attempts": otherwise the lock would not stop anyone from trying
+candidates. Since anyone on the machine can send wrong codes, the lock must not
+keep the real user out, so:
+
+* showing a new code (the window's pairing panel, ``human-pretraining pair``, in
+  this process or another) starts the count afresh: a wrong code counts only
+  against the codes shown when it came (their number in the database tells a
+  new one from the old). The user who sees "too many attempts" shows a new code
+  and pairs with it at once; a guesser gains five guesses per code the *user*
+  chooses to show;
+* the lock never invalidates the code on screen: once the minute has passed it
+  works, and guessing during the lock does not stretch it;
+* wrong codes count only while a code is waiting to be used: with none shown
+  nothing can be guessed, and nothing is locked.
+
+The window is measured on the injected clock (the one codes expire by), so tests
+move it; a failure stamped in the future (the clock was set back) is forgotten.
+
 Authentication runs on every request, so valid token hashes are cached in
 memory and re-read from the database at most once a second (a revocation from
 another process takes effect within that second).
@@ -23,7 +44,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from human_pretraining.core.clock import now_ms
 from human_pretraining.services.notify import Change, Notifier
@@ -34,7 +55,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read
 CODE_LENGTH = 8
 CODE_TTL_MS = 5 * 60_000
 MAX_FAILURES = 5  # wrong codes per window before pairing pauses
-FAILURE_WINDOW_S = 60.0
+FAILURE_WINDOW_MS = 60_000
 CACHE_TTL_S = 1.0
 LAST_USED_EVERY_MS = 60_000
 
@@ -85,6 +106,18 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def _codes_shown(conn: Connection, now: int) -> tuple[int, bool]:
+    """How many codes were ever made (a new code changes it), and whether one is
+    still waiting to be used (unused, unexpired)."""
+    made = conn.execute(select(func.count()).select_from(PairingCode)).scalar_one()
+    waiting = conn.execute(
+        select(PairingCode.code_hash)
+        .where(PairingCode.used_ms.is_(None), PairingCode.expires_ms >= now)
+        .limit(1)
+    ).first()
+    return int(made), waiting is not None
+
+
 class Pairing:
     """Codes, tokens and the authentication check; thread-safe."""
 
@@ -95,7 +128,8 @@ class Pairing:
         self._notifier = notifier or Notifier()
         self._clock = clock
         self._lock = threading.Lock()
-        self._failures: deque[float] = deque()
+        # Wrong codes: when they came (clock ms), and how many codes had been made then.
+        self._failures: deque[tuple[int, int]] = deque()
         self._cache: dict[str, tuple[str, TokenInfo]] = {}  # sha256 → (stored hash, info)
         self._cache_read = 0.0
         self._last_used_written: dict[int, int] = {}
@@ -114,26 +148,36 @@ class Pairing:
             )
         return NewCode(format_code(code), expires)
 
-    def _throttle(self) -> None:
-        now = time.monotonic()
-        while self._failures and now - self._failures[0] > FAILURE_WINDOW_S:
-            self._failures.popleft()
+    def _throttle(self, now: int, codes_made: int) -> None:
+        """Raise PairingThrottled if enough wrong codes came within the last minute
+        while the codes now shown were (see the module docstring)."""
+        self._failures = deque(
+            (when, made)
+            for when, made in self._failures
+            # A failure stamped in the future means the clock was set back: forget it.
+            if made == codes_made and now - FAILURE_WINDOW_MS < when <= now
+        )
         if len(self._failures) >= MAX_FAILURES:
-            raise PairingThrottled("Too many wrong pairing codes; wait a minute and try again.")
+            raise PairingThrottled(
+                "Too many wrong pairing codes; wait a minute, or show a new code in "
+                "Human Pretraining and use that one."
+            )
 
     def pair(self, code: str, client: str, origin: str | None = None) -> str:
         """Trade a valid code for a new token (returned once, stored only as a hash)."""
         with self._lock:
-            self._throttle()
             now = self._clock()
             with self._db.write() as conn:
+                made, waiting = _codes_shown(conn, now)
+                self._throttle(now, made)
                 row = conn.execute(
                     select(PairingCode.expires_ms, PairingCode.used_ms).where(
                         PairingCode.code_hash == digest(normalize_code(code))
                     )
                 ).first()
                 if row is None or row.used_ms is not None or row.expires_ms < now:
-                    self._failures.append(time.monotonic())
+                    if waiting:  # only then is there anything to guess
+                        self._failures.append((now, made))
                     raise PairingRefused(
                         "That pairing code is wrong, used or expired; "
                         "ask Human Pretraining for a new one (human-pretraining pair)."

@@ -171,7 +171,7 @@ def rule_tables(text: str) -> list[dict[str, Any]] | None:
     """The ``[[rules]]`` tables of a configuration text, or None if it does not parse."""
     try:
         items = tomllib.loads(text).get("rules", [])
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # or nested 450+ deep by hand
         return None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         return None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from human_pretraining.core.model import Source
 from human_pretraining.core.timeline import Flags, Heartbeat
+from human_pretraining.store.database import private_sqlite_file
 
 BUFFER_FILENAME = "pending-events.sqlite3"
 
@@ -76,6 +77,7 @@ class EventBuffer:
         ]
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(self.path)  # events are history: owner only
             with self._connect() as conn:
                 conn.executemany(
                     "INSERT OR IGNORE INTO pending (event_id, source, subject, start_ms,"

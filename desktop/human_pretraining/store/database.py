@@ -9,14 +9,21 @@ transaction across a killed process (only a power cut can lose the last ones).
 Any other SQLAlchemy URL (PostgreSQL, shared by several machines) is used as given;
 when its server cannot be reached, every unit of work raises
 :class:`DatabaseUnreachable`, whose message names the server (``host:port``).
+
+A SQLite file holds the browsing history, so on POSIX it is ``0600`` before
+SQLite first opens it (:func:`private_sqlite_file`): SQLite gives the ``-wal``
+and ``-shm`` files it creates the database file's mode.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import stat
 from collections.abc import Callable, Iterator
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -66,6 +73,43 @@ def unreachable_error(url: URL, exc: BaseException) -> DatabaseUnreachable:
         + (f" ({reason[0]})" if reason else "")
         + "; check that it is running and that database_url is right"
     )
+
+
+PRIVATE_FILE_MODE = 0o600
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file ``path`` as ``0600`` if it is missing, and make it and its
+    ``-wal``/``-shm``/``-journal`` files ``0600`` if they exist (older installs).
+
+    The mode is set explicitly, whatever the umask. Nothing happens on Windows (no
+    such bits; the file is in the per-user profile) or when the folder is missing
+    (SQLite reports that itself). Only regular files are touched.
+    """
+    if os.name != "posix" or not path.parent.is_dir():
+        return
+    # O_CREAT without O_TRUNC: an existing database is opened, never emptied.
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.fchmod(fd, PRIVATE_FILE_MODE)
+        finally:
+            os.close(fd)
+    for suffix in _SQLITE_COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(companion.lstat().st_mode):
+                companion.chmod(PRIVATE_FILE_MODE)
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory or URI-style database."""
+    name = url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -125,6 +169,8 @@ class Database:
         options: dict[str, Any] = {}
         if self.is_sqlite:
             options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+            if (file := _sqlite_file(parsed)) is not None:
+                private_sqlite_file(file)
         else:
             options["pool_pre_ping"] = True
         self.engine = create_engine(url, **options)
