@@ -125,9 +125,7 @@ def test_cli_and_window_exports_are_private(isolated_home: Path, clock: FakeCloc
         app.ingestor.ingest(heartbeats("code", NOW - timedelta(hours=1), 5))
         app.settler.settle()
         window_export = isolated_home.parent / "window-export.json"
-        app.exporter.write(
-            ExportRequest(window_export, ExportFormat.JSON, ("activity",))
-        )
+        app.exporter.write(ExportRequest(window_export, ExportFormat.JSON, ("activity",)))
     finally:
         app.close()
     cli_export = isolated_home.parent / "cli-export.csv"
