@@ -22,7 +22,7 @@ from typing import TextIO
 from human_pretraining import __version__, autostart
 from human_pretraining.config.errors import ConfigError
 from human_pretraining.config.paths import chosen_home
-from human_pretraining.core.clock import format_day, parse_day
+from human_pretraining.core.clock import format_day, now_ms, parse_day
 from human_pretraining.core.model import MINUTE_MS, Source, ValidationError, format_points
 from human_pretraining.core.rules import explain, ruleset_for
 from human_pretraining.services.context import App, open_app
@@ -466,7 +466,12 @@ USER_ERRORS = (
 )
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    clock: Callable[[], int] = now_ms,
+) -> int:
+    """Run one command; ``clock`` (epoch ms) is what "now" and "today" mean for it."""
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     if args.handler is None and args.standalone is None:
@@ -482,7 +487,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if standalone is not None:
             standalone(args, out)
         else:
-            app = open_app(args.home)
+            app = open_app(args.home, clock=clock)
             handler(app, args, out)
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
