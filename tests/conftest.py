@@ -24,7 +24,7 @@ import pytest
 
 from human_pretraining.config.paths import DATABASE_URL_ENV
 from human_pretraining.services.context import App, open_app
-from human_pretraining.store.database import open_database
+from human_pretraining.store.database import Database, open_database
 from tests.pg import Cluster
 
 # Qt renders offscreen in tests (real widgets and real pixels, no display needed);
@@ -77,6 +77,30 @@ def wait_until(probe: Callable[[], T], timeout: float = 20.0, what: str = "") ->
             pytest.fail(f"timed out after {timeout} s waiting for {what or probe}: last {last!r}")
         time.sleep(0.02)
     return last
+
+
+Closable = TypeVar("Closable", Database, App)
+
+
+class Closing:
+    """Databases and apps a test opens itself: ``db = closing(open_database(url))``."""
+
+    def __init__(self) -> None:
+        self.opened: list[Database | App] = []
+
+    def __call__(self, thing: Closable) -> Closable:
+        self.opened.append(thing)
+        return thing
+
+
+@pytest.fixture
+def closing() -> Iterator[Closing]:
+    """Closes what the test registered after it, pass or fail (a connection left open by a
+    failed test would fail a later one with a ResourceWarning)."""
+    registered = Closing()
+    yield registered
+    for thing in reversed(registered.opened):
+        thing.close()
 
 
 @pytest.fixture(autouse=True)

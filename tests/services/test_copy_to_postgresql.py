@@ -12,20 +12,19 @@ days" are the same six full days at any hour the suite runs.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from sqlalchemy import func, insert, select
 
 from human_pretraining.cli import main
 from human_pretraining.config.paths import DATABASE_URL_ENV
-from human_pretraining.services.context import App, open_app
+from human_pretraining.services.context import open_app
 from human_pretraining.store.database import Database, open_database
 from human_pretraining.store.ledger import balance, ledger_sum
 from human_pretraining.store.models import Base, DirtyDay, LedgerEntry
-from tests.conftest import FakeClock
+from tests.conftest import Closing, FakeClock
 from tests.pg import free_port
 
 COPIED_TABLES = [t for t in Base.metadata.sorted_tables if t.name != "pairing_codes"]
@@ -50,33 +49,11 @@ def run(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-Closable = TypeVar("Closable", Database, App)
-
-
-class Opened:
-    """The databases and apps a test opens, closed after it whether it passes or fails."""
-
-    def __init__(self) -> None:
-        self.things: list[Database | App] = []
-
-    def __call__(self, thing: Closable) -> Closable:
-        self.things.append(thing)
-        return thing
-
-
-@pytest.fixture
-def opened() -> Iterator[Opened]:
-    keep = Opened()
-    yield keep
-    for thing in reversed(keep.things):
-        thing.close()
-
-
 def test_a_demo_history_is_copied_once_with_progress(
     isolated_home: Path,
     new_database: Callable[[bool], str],
     monkeypatch: pytest.MonkeyPatch,
-    opened: Opened,
+    closing: Closing,
 ) -> None:
     assert run("demo", "--days", "6")[0] == 0
     target_url = new_database(False)  # empty: the copy creates the tables
@@ -84,8 +61,8 @@ def test_a_demo_history_is_copied_once_with_progress(
     code, said = run("db", "copy", "--to", target_url)
     assert code == 0, said
     assert "Copying " in said and "activity_spans" in said and "ledger_entries" in said
-    source = opened(open_database(f"sqlite:///{isolated_home}/history.sqlite3"))
-    target = opened(open_database(target_url))
+    source = closing(open_database(f"sqlite:///{isolated_home}/history.sqlite3"))
+    target = closing(open_database(target_url))
     before = counts(source)
     assert counts(target) == before
     assert before["activity_spans"] > 100 and before["ledger_entries"] > 20
@@ -99,9 +76,9 @@ def test_a_demo_history_is_copied_once_with_progress(
 
     # The copy is a working history: an app on it shows the same balance and goals.
     monkeypatch.setenv(DATABASE_URL_ENV, target_url)
-    there = opened(open_app(isolated_home, clock=FakeClock()))
+    there = closing(open_app(isolated_home, clock=FakeClock()))
     monkeypatch.delenv(DATABASE_URL_ENV)
-    here = opened(open_app(isolated_home, clock=FakeClock()))
+    here = closing(open_app(isolated_home, clock=FakeClock()))
     assert there.db.dialect == "postgresql" and here.db.dialect == "sqlite"
     assert there.queries.summary() == here.queries.summary()
     assert there.queries.usage(0, 99991231) == here.queries.usage(0, 99991231)
@@ -127,7 +104,7 @@ def test_a_second_machines_history_joins_without_counting_a_day_twice(
     tmp_path: Path,
     new_database: Callable[[bool], str],
     monkeypatch: pytest.MonkeyPatch,
-    opened: Opened,
+    closing: Closing,
 ) -> None:
     """Two machines with the same days each copy their history into one server."""
     laptop, desktop = isolated_home, tmp_path / "desktop"
@@ -136,9 +113,9 @@ def test_a_second_machines_history_joins_without_counting_a_day_twice(
         assert run("--home", str(home), "demo", "--days", "3", "--seed", seed)[0] == 0
         code, said = run("--home", str(home), "db", "copy", "--to", target_url)
         assert code == 0, said
-    target = opened(open_database(target_url))
+    target = closing(open_database(target_url))
     sources = [
-        opened(open_database(f"sqlite:///{home}/history.sqlite3")) for home in (laptop, desktop)
+        closing(open_database(f"sqlite:///{home}/history.sqlite3")) for home in (laptop, desktop)
     ]
     spans = [counts(db)["activity_spans"] for db in sources]
     assert counts(target)["activity_spans"] == sum(spans)
@@ -146,7 +123,7 @@ def test_a_second_machines_history_joins_without_counting_a_day_twice(
 
     # The days both machines settled are re-scored there from both machines' spans...
     monkeypatch.setenv(DATABASE_URL_ENV, target_url)
-    there = opened(open_app(laptop, clock=FakeClock()))
+    there = closing(open_app(laptop, clock=FakeClock()))
     assert there.settler.settle().booked > 0
     # ... after which re-scoring every day from scratch books nothing more.
     with there.db.write() as conn:
