@@ -13,20 +13,36 @@ each test gets its own database copied from a migrated template).
 from __future__ import annotations
 
 import os
+import select
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from human_pretraining.config.paths import DATABASE_URL_ENV
 from human_pretraining.services.context import App, open_app
-from human_pretraining.store.database import open_database
+from human_pretraining.store.database import Database, open_database
 from tests.pg import Cluster
 
 # Qt renders offscreen in tests (real widgets and real pixels, no display needed);
 # the X11 probe tests start their own Xvfb and set DISPLAY themselves.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+if os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") == "1":
+    # Under ``faketime --exclude-monotonic`` (scripts/test's wall-clock passes),
+    # libfaketime 0.9.10 turns the absolute monotonic deadline of ``time.sleep`` into
+    # an invalid one (EINVAL). A timed select() sleeps the same on the real monotonic
+    # clock. (Faking the monotonic clock instead hangs every timed thread wait.)
+
+    def _sleep(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            select.select([], [], [], left)
+
+    time.sleep = _sleep
 
 TEST_TZ = "Europe/Berlin"
 # A Thursday afternoon, local time: 2026-11-26 15:00 in Berlin.
@@ -44,6 +60,47 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.ms += int(seconds * 1000)
+
+
+T = TypeVar("T")
+
+
+def wait_until(probe: Callable[[], T], timeout: float = 20.0, what: str = "") -> T:
+    """Poll ``probe`` until it returns something truthy (returned); fail after ``timeout`` s.
+
+    For waiting on something another thread or process does, instead of sleeping
+    for a fixed time that is too short under load and too long otherwise.
+    """
+    deadline = time.monotonic() + timeout
+    while not (last := probe()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what or probe}: last {last!r}")
+        time.sleep(0.02)
+    return last
+
+
+Closable = TypeVar("Closable", Database, App)
+
+
+class Closing:
+    """Databases and apps a test opens itself: ``db = closing(open_database(url))``."""
+
+    def __init__(self) -> None:
+        self.opened: list[Database | App] = []
+
+    def __call__(self, thing: Closable) -> Closable:
+        self.opened.append(thing)
+        return thing
+
+
+@pytest.fixture
+def closing() -> Iterator[Closing]:
+    """Closes what the test registered after it, pass or fail (a connection left open by a
+    failed test would fail a later one with a ResourceWarning)."""
+    registered = Closing()
+    yield registered
+    for thing in reversed(registered.opened):
+        thing.close()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from human_pretraining import __version__, autostart
 from human_pretraining.config.paths import chosen_home
-from human_pretraining.core.clock import format_day, format_time, parse_day
+from human_pretraining.core.clock import format_day, format_time, now_ms, parse_day
 from human_pretraining.core.model import MINUTE_MS, format_points
 from human_pretraining.core.rules import explain
 from human_pretraining.services import rule_check
@@ -432,7 +432,12 @@ USER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    clock: Callable[[], int] = now_ms,
+) -> int:
+    """Run one command; ``clock`` (epoch ms) is what "now" and "today" mean for it."""
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     if args.handler is None and args.standalone is None:
@@ -448,7 +453,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if standalone is not None:
             standalone(args, out)
         else:
-            app = open_app(args.home)
+            app = open_app(args.home, clock=clock)
             handler(app, args, out)
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -83,7 +83,7 @@ def test_a_background_window_and_an_idle_user_produce_no_site_time(
         what="the learning site in the new window",
     )
     # The window manager raises it as any desktop would (its title is the page's).
-    chrome_window = int(xserver.xdotool("search", "--sync", "--name", "learn.localhost").split()[0])
+    chrome_window = xserver.find_window("--name", "learn.localhost")
     xserver.activate(chrome_window)
     behind_from = now_ms()
     time.sleep(3)

@@ -11,7 +11,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from datetime import time as dt_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -25,6 +28,7 @@ from human_pretraining.gui.main_window import MainWindow
 from human_pretraining.gui.views.dashboard.view import DashboardView
 from human_pretraining.services.context import App
 from tests.api.conftest import CHROME_ORIGIN, make_event
+from tests.conftest import TEST_TZ
 
 EXE = str(Path(sys.executable).with_name("human-pretraining"))
 
@@ -97,6 +101,23 @@ def _wait_healthy(base: str, process: subprocess.Popen[str], timeout: float = 20
     raise AssertionError("the app did not start listening")
 
 
+def ten_minutes_on_one_local_day(now: float) -> float:
+    """The start (epoch s) of ten recent minutes that do not cross a local midnight.
+
+    The app runs on the real clock. Ten minutes that straddle midnight are booked on
+    the two days they fall on (3 + 7 minutes, say), which is right, but then no single
+    entry reads "10 min of focus"; so near midnight they end at midnight instead.
+    """
+    end = now - 20 * 60
+    start = end - 10 * 60
+    zone = ZoneInfo(TEST_TZ)
+    end_local = datetime.fromtimestamp(end, zone)
+    if datetime.fromtimestamp(start, zone).date() != end_local.date():
+        midnight = datetime.combine(end_local.date(), dt_time(0), zone)
+        start = midnight.timestamp() - 10 * 60
+    return start
+
+
 def test_one_process_starts_once_and_quits_without_losing_anything(tmp_path: Path) -> None:
     home = tmp_path / "home"
     port = free_port()
@@ -129,13 +150,13 @@ def test_one_process_starts_once_and_quits_without_losing_anything(tmp_path: Pat
             timeout=5,
         )
         headers = {"Authorization": f"Bearer {reply.json()['token']}", "Origin": CHROME_ORIGIN}
-        now = time.time()
+        start = ten_minutes_on_one_local_day(time.time())
         events = [
             {
                 "id": f"0190a000-0000-7000-8000-{i:012d}",
                 "source": "app",
                 "subject": "code",
-                "start": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 1800 + 60 * i)),
+                "start": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + 60 * i)),
                 "duration": 60,
             }
             for i in range(10)

@@ -2,7 +2,7 @@
 tray where one exists (trayer), and closing behaving as each case promises.
 
 Needs Debian's xvfb, openbox, xdotool, imagemagick and trayer, and the libraries
-Qt's xcb plugin loads (``.ci/run`` installs them all).
+Qt's xcb plugin loads (``scripts/test`` installs them all).
 """
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtGui import QImage
+from Xlib import X, display
 
+from tests.conftest import wait_until
 from tests.gui.test_live_app import free_port
 from tests.monitor.test_x11_probe import (
     Processes,
@@ -55,29 +57,30 @@ def gui(port: int) -> list[str]:
 
 
 def visible_window(server: XServer, timeout: float = 20) -> int:
-    found = subprocess.run(
-        ["xdotool", "search", "--sync", "--onlyvisible", "--name", TITLE],
-        env=server.env, capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
-    assert found.returncode == 0, found.stderr
-    return int(found.stdout.split()[0])
+    return server.find_window("--onlyvisible", "--name", TITLE, timeout=timeout)
 
 
 def has_visible_window(server: XServer) -> bool:
-    found = subprocess.run(
-        ["xdotool", "search", "--onlyvisible", "--name", TITLE],
-        env=server.env, capture_output=True, text=True, timeout=10,
-    )  # fmt: skip
-    return bool(found.stdout.strip())
+    return bool(server.search("--onlyvisible", "--name", TITLE))
 
 
-def wait_until(condition: object, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+def colours_on_screen(server: XServer, shot: Path) -> int:
+    """How many different colours a screenshot of the whole display has (every 5th pixel)."""
+    subprocess.run(["import", "-window", "root", str(shot)], env=server.env, check=True)
+    image = QImage(str(shot))
+    return len(
+        {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)}
+    )
+
+
+def tray_owned(server: XServer) -> bool:
+    """Whether a system tray has taken the tray selection of screen 0."""
+    connection: Any = display.Display(server.name)
+    try:
+        tray = connection.intern_atom("_NET_SYSTEM_TRAY_S0")
+        return bool(connection.get_selection_owner(tray) != X.NONE)
+    finally:
+        connection.close()
 
 
 def test_the_window_shows_the_dashboard_with_real_charts_and_closing_quits(
@@ -89,25 +92,19 @@ def test_the_window_shows_the_dashboard_with_real_charts_and_closing_quits(
     subprocess.run([EXE, "demo", "--days", "14"], env=env, check=True, capture_output=True)
     app = processes.start(gui(free_port()), env)
     window = visible_window(server)
-    time.sleep(1)  # let the charts finish painting
+    # Until the charts are painted: a blank screen or a bare window has a few colours.
     shot = base / "screen.png"
-    subprocess.run(["import", "-window", "root", str(shot)], env=server.env, check=True)
-    image = QImage(str(shot))
-    colours = {
-        image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)
-    }
-    assert len(colours) > 50, "the screen is nearly blank: no window or no charts"
+    wait_until(
+        lambda: colours_on_screen(server, shot) > 50,
+        what="the window with its charts (the screen stayed nearly blank)",
+    )
 
     # No tray here: closing the window quits, after saying so once.
     server.xdotool("windowactivate", "--sync", str(window))
     server.xdotool("key", "alt+F4")  # openbox closes the active window
 
     def notice() -> int | None:
-        found = subprocess.run(
-            ["xdotool", "search", "--onlyvisible", "--name", TITLE],
-            env=server.env, capture_output=True, text=True, timeout=10,
-        )  # fmt: skip
-        others = [int(w) for w in found.stdout.split() if int(w) != window]
+        others = [w for w in server.search("--onlyvisible", "--name", TITLE) if w != window]
         return others[0] if others else None
 
     wait_until(lambda: notice() is not None)  # the one-time notice, before quitting
@@ -123,7 +120,7 @@ def test_with_a_tray_closing_hides_and_a_second_start_brings_the_window_back(
 ) -> None:
     server, processes, base = desktop
     processes.start(["trayer", "--edge", "top", "--SetDockType", "true"], server.env)
-    time.sleep(1)  # until trayer owns the tray selection
+    wait_until(lambda: tray_owned(server), what="trayer to own the tray selection")
     env = app_env(server, base / "home")
     app = processes.start(gui(free_port()), env)
     window = visible_window(server)

@@ -25,6 +25,7 @@ from human_pretraining.monitor.detect import (
 )
 from human_pretraining.monitor.fallback import ProcessesOnlyProbe, ProcessInfoCache
 from human_pretraining.monitor.probes import Foreground, ForegroundProbe, ProbeError
+from tests.conftest import wait_until
 
 
 @dataclass
@@ -243,9 +244,7 @@ def test_the_processes_only_probe_reports_the_busiest_known_app(
     probe = ProcessesOnlyProbe(apps={"hpbusyapp", "no-such-app"}, rescan_seconds=0)
     assert probe.name == "processes only (weaker)"
     assert probe.foreground() is None  # the first call only primes the CPU counters
-    time.sleep(0.3)
-    front = probe.foreground()
-    assert front is not None
+    front = wait_until(probe.foreground, timeout=10, what="the busy app")
     assert (front.app, front.pid) == ("hpbusyapp", busy_app.pid)
     assert front.exe == psutil.Process(busy_app.pid).exe()
 

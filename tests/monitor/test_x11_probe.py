@@ -33,6 +33,7 @@ from Xlib import X, Xatom, display
 from human_pretraining.monitor.detect import detect_probes
 from human_pretraining.monitor.probes import Foreground, ProbeError
 from human_pretraining.monitor.x11 import X11Probe
+from tests.conftest import wait_until
 
 TOOLS = ("Xvfb", "openbox", "xdotool", "xmessage")
 INSTALL_HINT = (
@@ -124,13 +125,38 @@ class XServer:
         assert done.returncode == 0, f"xdotool {' '.join(args)} failed: {done.stderr}"
         return done.stdout
 
+    def search(self, *criteria: str, timeout: float = 20) -> list[int]:
+        """The windows ``xdotool search`` finds with these criteria now (maybe none).
+
+        A window that closes while xdotool walks the tree (a tooltip, a browser's
+        transient window) makes it die with BadWindow: a race with the desktop, not
+        an answer, so the search is repeated until one walk completes.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            done = subprocess.run(
+                ["xdotool", "search", *criteria],
+                env=self.env, capture_output=True, text=True, timeout=timeout,
+            )  # fmt: skip
+            if "BadWindow" not in done.stderr and "X Error" not in done.stderr:
+                return [int(window) for window in done.stdout.split()]
+            assert time.monotonic() < deadline, f"xdotool search kept failing: {done.stderr}"
+            time.sleep(0.05)
+
+    def find_window(self, *criteria: str, timeout: float = 20) -> int:
+        """The first window matching ``xdotool search`` criteria, once there is one."""
+        deadline = time.monotonic() + timeout
+        while not (found := self.search(*criteria, timeout=timeout)):
+            assert time.monotonic() < deadline, f"no window matches {' '.join(criteria)}"
+            time.sleep(0.05)
+        return found[0]
+
     def xmessage(self, instance: str, title: str) -> tuple[subprocess.Popen[bytes], int]:
         """Start an xmessage window; returns the process and its window id."""
         process = self.processes.start(
             ["xmessage", "-name", instance, "-title", title, f"{instance} says hi"], self.env
         )
-        found = self.xdotool("search", "--sync", "--classname", f"^{instance}$")
-        return process, int(found.split()[0])
+        return process, self.find_window("--classname", f"^{instance}$")
 
     def python_window(self) -> tuple[subprocess.Popen[bytes], int]:
         """Start the python-xlib window; returns the process and its window id."""
@@ -284,8 +310,7 @@ def test_idle_time_follows_input(desktop: Desktop, probe: X11Probe) -> None:
     desktop.server.xdotool("mousemove", "100", "120")
     desktop.server.xdotool("mousemove", "140", "160")
     assert probe.idle_seconds() < 1.0
-    time.sleep(1.5)
-    assert probe.idle_seconds() >= 1.0
+    wait_until(lambda: probe.idle_seconds() >= 1.0, timeout=10, what="a second without input")
     desktop.server.xdotool("mousemove", "200", "220")
     assert probe.idle_seconds() < 1.0
 

@@ -4,6 +4,9 @@ A demo history (built by the ``demo`` command through the real services) is
 copied into a database on the session's PostgreSQL server: every table arrives
 with the same content, the balance and goals there equal the ones here, and a
 second run copies nothing. Bad and unreachable URLs fail with one clear line.
+
+The commands run on the fixed test clock (tests/conftest.py), so "the last six
+days" are the same six full days at any hour the suite runs.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from human_pretraining.services.context import open_app
 from human_pretraining.store.database import Database, open_database
 from human_pretraining.store.ledger import balance, ledger_sum
 from human_pretraining.store.models import Base, DirtyDay, LedgerEntry
-from tests.conftest import FakeClock
+from tests.conftest import Closing, FakeClock
 from tests.pg import free_port
 
 COPIED_TABLES = [t for t in Base.metadata.sorted_tables if t.name != "pairing_codes"]
@@ -42,12 +45,15 @@ def counts(db: Database) -> dict[str, int]:
 
 def run(*argv: str) -> tuple[int, str]:
     out = io.StringIO()
-    code = main(list(argv), out=out)
+    code = main(list(argv), out=out, clock=FakeClock())
     return code, out.getvalue()
 
 
 def test_a_demo_history_is_copied_once_with_progress(
-    isolated_home: Path, new_database: Callable[[bool], str], monkeypatch: pytest.MonkeyPatch
+    isolated_home: Path,
+    new_database: Callable[[bool], str],
+    monkeypatch: pytest.MonkeyPatch,
+    closing: Closing,
 ) -> None:
     assert run("demo", "--days", "6")[0] == 0
     target_url = new_database(False)  # empty: the copy creates the tables
@@ -55,8 +61,8 @@ def test_a_demo_history_is_copied_once_with_progress(
     code, said = run("db", "copy", "--to", target_url)
     assert code == 0, said
     assert "Copying " in said and "activity_spans" in said and "ledger_entries" in said
-    source = open_database(f"sqlite:///{isolated_home}/history.sqlite3")
-    target = open_database(target_url)
+    source = closing(open_database(f"sqlite:///{isolated_home}/history.sqlite3"))
+    target = closing(open_database(target_url))
     before = counts(source)
     assert counts(target) == before
     assert before["activity_spans"] > 100 and before["ledger_entries"] > 20
@@ -70,14 +76,12 @@ def test_a_demo_history_is_copied_once_with_progress(
 
     # The copy is a working history: an app on it shows the same balance and goals.
     monkeypatch.setenv(DATABASE_URL_ENV, target_url)
-    there = open_app(isolated_home, clock=FakeClock())
+    there = closing(open_app(isolated_home, clock=FakeClock()))
     monkeypatch.delenv(DATABASE_URL_ENV)
-    here = open_app(isolated_home, clock=FakeClock())
+    here = closing(open_app(isolated_home, clock=FakeClock()))
     assert there.db.dialect == "postgresql" and here.db.dialect == "sqlite"
     assert there.queries.summary() == here.queries.summary()
     assert there.queries.usage(0, 99991231) == here.queries.usage(0, 99991231)
-    for app in (there, here, source, target):
-        app.close()
 
 
 def test_bad_or_unreachable_targets_fail_with_one_clear_line(
@@ -100,6 +104,7 @@ def test_a_second_machines_history_joins_without_counting_a_day_twice(
     tmp_path: Path,
     new_database: Callable[[bool], str],
     monkeypatch: pytest.MonkeyPatch,
+    closing: Closing,
 ) -> None:
     """Two machines with the same days each copy their history into one server."""
     laptop, desktop = isolated_home, tmp_path / "desktop"
@@ -108,15 +113,17 @@ def test_a_second_machines_history_joins_without_counting_a_day_twice(
         assert run("--home", str(home), "demo", "--days", "3", "--seed", seed)[0] == 0
         code, said = run("--home", str(home), "db", "copy", "--to", target_url)
         assert code == 0, said
-    target = open_database(target_url)
-    sources = [open_database(f"sqlite:///{home}/history.sqlite3") for home in (laptop, desktop)]
+    target = closing(open_database(target_url))
+    sources = [
+        closing(open_database(f"sqlite:///{home}/history.sqlite3")) for home in (laptop, desktop)
+    ]
     spans = [counts(db)["activity_spans"] for db in sources]
     assert counts(target)["activity_spans"] == sum(spans)
     assert counts(target)["devices"] == 2
 
     # The days both machines settled are re-scored there from both machines' spans...
     monkeypatch.setenv(DATABASE_URL_ENV, target_url)
-    there = open_app(laptop, clock=FakeClock())
+    there = closing(open_app(laptop, clock=FakeClock()))
     assert there.settler.settle().booked > 0
     # ... after which re-scoring every day from scratch books nothing more.
     with there.db.write() as conn:
@@ -125,5 +132,3 @@ def test_a_second_machines_history_joins_without_counting_a_day_twice(
     assert there.settler.settle().booked == 0
     with there.db.read() as conn:
         assert balance(conn) == ledger_sum(conn)
-    for db in (there, target, *sources):
-        db.close()

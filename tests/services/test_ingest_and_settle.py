@@ -244,6 +244,36 @@ def test_goal_bonus_is_booked_once_when_the_goal_is_met(app: App) -> None:
     assert status.progress.met and status.streak == 1
 
 
+def test_a_session_across_local_midnight_is_booked_on_each_day_for_its_minutes(
+    app: App, clock: FakeClock
+) -> None:
+    """23:57 to 00:07 Berlin: 3 minutes belong to 1 December, 7 to 2 December, none lost.
+
+    It arrives as the endpoint delivers it, in two batches with a settle between
+    (the first before midnight), and the clock moves on past midnight as it would.
+    """
+    start = datetime(2026, 12, 1, 22, 57, tzinfo=UTC)  # 23:57 in Berlin
+    clock.ms = int(datetime(2026, 12, 1, 22, 59, 30, tzinfo=UTC).timestamp() * 1000)
+    beats = heartbeats("code", start, 10)
+    app.ingestor.ingest(beats[:2])
+    app.settler.settle()
+    clock.ms = int(datetime(2026, 12, 1, 23, 27, tzinfo=UTC).timestamp() * 1000)  # 00:27
+    app.ingestor.ingest(beats[2:])
+    app.settler.settle()
+    per_minute = rate(app, Subject.app("code"))
+    with app.db.read() as conn:
+        booked = dict(
+            conn.execute(
+                select(LedgerEntry.day, func.sum(LedgerEntry.amount))
+                .where(LedgerEntry.kind == "activity")
+                .group_by(LedgerEntry.day)
+            ).all()
+        )
+    assert booked == {20261201: 3 * per_minute, 20261202: 7 * per_minute}
+    assert [r.active_ms for r in app.queries.usage(20261201, 20261201)] == [3 * MINUTE_MS]
+    assert [r.active_ms for r in app.queries.usage(20261202, 20261202)] == [7 * MINUTE_MS]
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -29,7 +29,7 @@ from human_pretraining.config.paths import DATABASE_URL_ENV
 from human_pretraining.core.subjects import Subject
 from human_pretraining.services.context import App, open_app
 from human_pretraining.store.models import ActivitySpan, SeenEvent
-from tests.conftest import NOW, FakeClock
+from tests.conftest import NOW, FakeClock, wait_until
 from tests.pg import Cluster
 from tests.services.test_ingest_and_settle import activity_points, heartbeats, rate
 
@@ -123,14 +123,23 @@ def test_a_steady_stream_of_events_survives_the_server_restarting_under_it(
     events = heartbeats("code", MORNING, minutes)
     sent = threading.Event()
     failures: list[str] = []
+    acknowledged = [0]  # batches the endpoint answered 200 to
+    # The last third waits until the server is back, so the stream spans the restart
+    # however fast or slow stopping and starting it is on a loaded machine.
+    back, at_gate = threading.Event(), threading.Event()
 
     def client() -> None:
         for i in range(0, minutes, 2):
+            if i == minutes * 2 // 3:
+                at_gate.set()
+                back.wait(60)
             response = session.post(
                 base + "/api/v1/events", json={"events": events[i : i + 2]}, timeout=30
             )
             if response.status_code != 200:
                 failures.append(response.text)
+            else:
+                acknowledged[0] += 1
             if i % 10 == 0:  # now and then a retry of the previous batch, as a client does
                 session.post(base + "/api/v1/events", json={"events": events[i : i + 2]})
             time.sleep(0.01)
@@ -138,11 +147,18 @@ def test_a_steady_stream_of_events_survives_the_server_restarting_under_it(
 
     sender = threading.Thread(target=client)
     sender.start()
-    time.sleep(0.2)
-    own_cluster.stop()
-    tick(app, poll_config=False)  # the serve loop runs on while the server is away
-    time.sleep(0.2)
-    own_cluster.start()
+    try:
+        wait_until(lambda: acknowledged[0] >= 5, what="batches stored before the outage")
+        own_cluster.stop()
+        tick(app, poll_config=False)  # the serve loop runs on while the server is away
+        during = acknowledged[0]
+        wait_until(
+            lambda: acknowledged[0] >= during + 5 or at_gate.is_set(),
+            what="batches kept during the outage",
+        )
+        own_cluster.start()
+    finally:
+        back.set()  # never leave the client waiting behind a failed test
     sender.join(60)
     assert sent.is_set() and not failures, failures
     tick(app, poll_config=False)

@@ -21,6 +21,7 @@ from human_pretraining.store.database import (
     open_database,
 )
 from human_pretraining.store.models import Base
+from tests.conftest import Closing
 
 
 def url(path: Path) -> str:
@@ -30,28 +31,29 @@ def url(path: Path) -> str:
 NewDatabase = Callable[..., str]
 
 
-def test_migrations_produce_exactly_the_models(new_database: NewDatabase) -> None:
-    db = open_database(new_database())
+def test_migrations_produce_exactly_the_models(new_database: NewDatabase, closing: Closing) -> None:
+    db = closing(open_database(new_database()))
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    db.close()
     assert diff == [], f"models and migrations disagree: {diff}"
 
 
-def test_every_released_schema_upgrades_to_head(new_database: NewDatabase) -> None:
+def test_every_released_schema_upgrades_to_head(
+    new_database: NewDatabase, closing: Closing
+) -> None:
     """A database stopped at each revision (with a row in it) upgrades cleanly."""
     cfg = _alembic_config("sqlite://")
     revisions = [r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()][::-1]
     assert revisions, "no migrations found"
     for revision in revisions:
         target = new_database()
-        db = Database(target)
+        db = closing(Database(target))
         with db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             conn.execute(text("INSERT INTO devices (uid, name, created_ms) VALUES ('u', 'n', 1)"))
         db.close()
-        upgraded = open_database(target)
+        upgraded = closing(open_database(target))
         with upgraded.read() as conn:
             assert conn.execute(text("SELECT name FROM devices")).scalar_one() == "n"
             current = MigrationContext.configure(conn).get_current_revision()
@@ -59,18 +61,18 @@ def test_every_released_schema_upgrades_to_head(new_database: NewDatabase) -> No
         upgraded.close()
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
-    db = open_database(url(tmp_path / "h.sqlite3"))
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path, closing: Closing) -> None:
+    db = closing(open_database(url(tmp_path / "h.sqlite3")))
     with db.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 5000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
 
 
-def test_opening_twice_is_a_no_op_migration(new_database: NewDatabase) -> None:
+def test_opening_twice_is_a_no_op_migration(new_database: NewDatabase, closing: Closing) -> None:
     target = new_database()
     open_database(target).close()
-    db = open_database(target)
+    db = closing(open_database(target))
     with db.read() as conn:
         tables = set(inspect(conn).get_table_names())
     db.close()
@@ -96,7 +98,7 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
 
 
 def test_seen_event_ids_survive_the_move_to_compact_keys(
-    new_database: NewDatabase, backend: str
+    new_database: NewDatabase, backend: str, closing: Closing
 ) -> None:
     """Ids remembered before revision 0003 still count as seen after it."""
     import uuid
@@ -104,7 +106,7 @@ def test_seen_event_ids_survive_the_move_to_compact_keys(
     target = new_database()
     cfg = _alembic_config(target)
     ids = [str(uuid.uuid4()) for _ in range(3)]
-    db = Database(target)
+    db = closing(Database(target))
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0002")
@@ -117,7 +119,7 @@ def test_seen_event_ids_survive_the_move_to_compact_keys(
                 {"e": event_id},
             )
     db.close()
-    upgraded = open_database(target)
+    upgraded = closing(open_database(target))
     with upgraded.read() as conn:
         stored = {bytes(r[0]) for r in conn.execute(text("SELECT event_id FROM seen_events"))}
         if backend == "sqlite":

@@ -84,14 +84,14 @@ def device_uid(paths: Paths) -> str:
     return uid
 
 
-def register_device(db: Database, uid: str, name: str) -> int:
+def register_device(db: Database, uid: str, name: str, now: int) -> int:
     with db.write() as conn:
         found = conn.execute(select(Device.id).where(Device.uid == uid)).scalar()
         if found is not None:
             return int(found)
         device_id = conn.execute(
             insert_new(conn, Device, ["uid"])
-            .values(uid=uid, name=name, created_ms=now_ms())
+            .values(uid=uid, name=name, created_ms=now)
             .returning(Device.id)
         ).scalar()
         if device_id is None:  # registered at the same moment by another process
@@ -173,5 +173,5 @@ def open_app(home: Path | None = None, clock: Callable[[], int] = now_ms) -> App
         paths.ensure_dirs()
     db = open_database(url)
     name = config.settings.device_name or socket.gethostname()
-    device_id = register_device(db, device_uid(paths), name)
+    device_id = register_device(db, device_uid(paths), name, clock())
     return App(paths, config_file, db, device_id, clock)
