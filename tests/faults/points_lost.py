@@ -180,11 +180,9 @@ def _child(home: Path, kill_point: str, now_ms: int) -> None:
     from human_pretraining.services import progress, settle
 
     real_settle_day = settle.Settler.settle_day
-    settled_days: list[int] = []
 
     def settle_day(self: settle.Settler, day: int) -> int:
         booked = real_settle_day(self, day)  # its transaction has committed
-        settled_days.append(day)
         if kill_point == "after-first-day":
             _die()
         return booked
@@ -194,18 +192,17 @@ def _child(home: Path, kill_point: str, now_ms: int) -> None:
             _die()  # every day's bookings are on disk, no goal written yet
         return real_plan(*args, **kwargs)
 
-    def finish(*args: Any, **kwargs: Any) -> Any:
-        # Inside the refresh's write transaction: periods and bonuses written, not committed.
+    def save_period(*args: Any, **kwargs: Any) -> Any:
+        # Inside the refresh's write transaction, before it commits.
         if kill_point == "inside-refresh":
             _die()
-        return real_finish(*args, **kwargs)
+        return real_save(*args, **kwargs)
 
     real_plan = settle.plan_progress
-    real_finish = getattr(progress, "finish_goal_work", None)
+    real_save = progress._save_period
     settle.Settler.settle_day = settle_day  # type: ignore[method-assign]
     settle.plan_progress = plan
-    if real_finish is not None:
-        progress.finish_goal_work = finish
+    progress._save_period = save_period
     with opened(home, now_ms) as app:
         app.settler.settle()
     raise SystemExit(f"settled without dying at {kill_point}")
