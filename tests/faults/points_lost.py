@@ -13,7 +13,7 @@ weeks, the default goals) twice, in two homes with their own SQLite files:
   transaction). A fresh process then settles it again. Both must end with the same
   points, goal periods and badges.
 - **late**: one copy receives every event before it settles; the other, already
-  running and settled, receives a backlog for a day 2–25 days back through the
+  running and settled, receives a backlog for a day 2 to 25 days back through the
   ingestion path, settles (the goal refresh is then not yet due), and restarts.
   Both must end with the same points, goal periods and badges.
 
