@@ -38,6 +38,7 @@ from human_pretraining.store.models import (
     DirtyDay,
     EarnedBadge,
     GoalPeriod,
+    GoalWork,
     LedgerEntry,
     LedgerTotal,
     Purchase,
@@ -155,6 +156,8 @@ class _Copier:
         # Paired clients keep working when this machine switches to the target.
         self._simple(ApiToken, lambda r: r["token_hash"])
         self._simple(DirtyDay, lambda r: r["day"])
+        # Goals still to evaluate there too (a day already queued there stays queued).
+        self._simple(GoalWork, lambda r: r["day"])
         return self.results
 
     def _ledger(self) -> None:

@@ -4,7 +4,10 @@ Ingestion marks the local days its events touched as dirty; :meth:`Settler.settl
 re-scores each dirty day from its spans (``core.timeline`` + ``core.scoring``),
 books the difference per (day, rule) bucket (``core.ledger``), rebuilds the day's
 usage rows, then re-evaluates the goals and badges those days affect. Each day is
-one write transaction, so a crash leaves every day either settled or still dirty.
+one write transaction, so a crash leaves every day either settled or still dirty;
+the same transaction queues the day's goals (``goal_work``), and the refresh that
+evaluates them removes the queue entry as it writes the result, so a crash at any
+point leaves the goals either refreshed or still queued, in any later process.
 
 Several machines may settle the same day at once (one shared PostgreSQL): each
 day's write takes the day's advisory lock, so the second settler sees the first
@@ -30,7 +33,13 @@ from human_pretraining.core.timeline import MAX_SPAN_MS, Flags, Span, foreground
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.events import MAX_AGE_MS
 from human_pretraining.services.notify import Change
-from human_pretraining.services.progress import apply_progress, plan_progress, progress_days
+from human_pretraining.services.progress import (
+    apply_progress,
+    pending_goal_work,
+    plan_progress,
+    progress_days,
+    queue_goal_work,
+)
 from human_pretraining.store.concurrency import PROGRESS, lock_app, lock_day
 from human_pretraining.store.ledger import book
 from human_pretraining.store.models import (
@@ -172,50 +181,68 @@ class Settler:
         self._deferred: dict[int, float] = {}  # day -> when it first could not settle
         self._progress_day = 0  # the local day goals were last refreshed for
         self._progress_at = -PROGRESS_EVERY_S  # monotonic time of that refresh
-        self._progress_pending = False  # days settled since then
 
     def settle(self, goals_now: bool = False) -> SettleReport:
         """Settle every dirty day, then refresh goals and badges for what changed.
 
         The refresh runs at most every ``PROGRESS_EVERY_S`` for the settling loop;
         ``goals_now`` (a person's click: a check-off, a purchase) runs it at once.
+        What it has to do is queued on disk, so a refresh put off (or a process
+        stopped before it) still happens, in this process or the next.
         """
         with self._db.read() as conn:
             days = list(conn.execute(select(DirtyDay.day).order_by(DirtyDay.day)).scalars())
         booked = 0
         for day in days:
             booked += self.settle_day(day)
-        tz = self._tz()
-        today = day_of(self._clock(), tz)
-        due = goals_now or time.monotonic() - self._progress_at >= PROGRESS_EVERY_S
-        if today != self._progress_day or (days and due) or (self._progress_pending and due):
-            config = self._config()
-            wanted = progress_days(set(days), today)
-            if self._db.is_sqlite:
-                # Worked out on a snapshot, written in one short transaction (one writer).
-                with self._db.read() as conn:
-                    plan = plan_progress(conn, config, wanted, today)
-                with self._db.write() as conn:
-                    booked += apply_progress(conn, plan, self._device, self._clock())
-                    self._prune(conn)
-            else:
-                # Writers do not block readers here, but another machine may refresh at
-                # the same time: plan under the lock, so an older plan never overwrites
-                # a newer one.
-                with self._db.write() as conn:
-                    lock_app(conn, PROGRESS)
-                    plan = plan_progress(conn, config, wanted, today)
-                    booked += apply_progress(conn, plan, self._device, self._clock())
-                    self._prune(conn)
-            self._progress_day, self._progress_at = today, time.monotonic()
-            self._progress_pending = False
-        elif days:
-            self._progress_pending = True  # refreshed on a later round
-        if booked or days:
+        today = day_of(self._clock(), self._tz())
+        new_day = today != self._progress_day
+        refreshed = False
+        if goals_now or new_day or time.monotonic() - self._progress_at >= PROGRESS_EVERY_S:
+            refreshed, goal_booked = self._refresh_progress(today, force=new_day)
+            booked += goal_booked
+        if booked or days or refreshed:
             # Settled days change more than points: time per subject (a rule can make
             # a day's points zero), goal progress and badges. Say so either way.
             self._notifier.publish(Change.LEDGER)
         return SettleReport(tuple(days), booked)
+
+    def _refresh_progress(self, today: int, force: bool) -> tuple[bool, int]:
+        """Evaluate the queued goal work (and today's periods); returns (ran, entries booked).
+
+        Without queued work nothing runs unless ``force`` (a new day: periods that
+        just closed are judged).
+        """
+        config = self._config()
+        booked = 0
+        if self._db.is_sqlite:
+            # Worked out on a snapshot, written in one short transaction (one writer);
+            # work queued after the snapshot keeps a newer stamp and stays queued.
+            with self._db.read() as conn:
+                work = pending_goal_work(conn, today)
+                if not work and not force:
+                    return False, 0
+                wanted = progress_days({day for day, _ in work}, today)
+                plan = plan_progress(conn, config, wanted, today, work)
+            with self._db.write() as conn:
+                booked += apply_progress(conn, plan, self._device, self._clock())
+                self._prune(conn)
+        else:
+            with self._db.read() as conn:
+                if not pending_goal_work(conn, today) and not force:
+                    return False, 0
+            # Writers do not block readers here, but another machine may refresh at
+            # the same time: plan under the lock, so an older plan never overwrites
+            # a newer one.
+            with self._db.write() as conn:
+                lock_app(conn, PROGRESS)
+                work = pending_goal_work(conn, today)
+                wanted = progress_days({day for day, _ in work}, today)
+                plan = plan_progress(conn, config, wanted, today, work)
+                booked += apply_progress(conn, plan, self._device, self._clock())
+                self._prune(conn)
+        self._progress_day, self._progress_at = today, time.monotonic()
+        return True, booked
 
     def settle_day(self, day: int) -> int:
         """Score ``day`` and book the difference; returns the number of entries booked.
@@ -270,7 +297,9 @@ class Settler:
     ) -> int:
         booked = self._book(conn, day, score)
         self._write_usage(conn, day, score, subject_ids)
+        # The mark goes and the goal work comes in one commit: never neither.
         conn.execute(delete(DirtyDay).where(DirtyDay.day == day))
+        queue_goal_work(conn, [day])
         return booked
 
     def _allowances(self, conn: Connection, start: int, end: int) -> list[Allowance]:

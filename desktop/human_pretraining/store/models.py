@@ -112,6 +112,25 @@ class DirtyDay(Base):
     day: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
+class GoalWork(Base):
+    """Local days whose goals and badges must be evaluated again: durable, never in memory.
+
+    A row is written (``stamp`` bumped, ``due`` reset to 0) in the same transaction
+    as the change that causes it: a settled day's bookings and usage rows. The goal
+    refresh consumes it in the transaction that writes the goal periods, bonuses and
+    badges, and only if ``stamp`` is still the one it read; a crash in between
+    leaves the row for the next run. A row whose periods are still open (an "at
+    most" goal is judged once over) stays, ``due`` on the day they close.
+    """
+
+    __tablename__ = "goal_work"
+    __table_args__ = (Index("ix_goal_work_due", "due"),)
+
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stamp: Mapped[int] = mapped_column(BigInteger, default=1)
+    due: Mapped[int] = mapped_column(Integer, default=0)  # YYYYMMDD; 0: at the next refresh
+
+
 class LedgerEntry(Base):
     """One append-only movement of points, with the reason in plain words.
 
