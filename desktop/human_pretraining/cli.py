@@ -158,7 +158,7 @@ def cmd_export(app: App, args: argparse.Namespace, out: TextIO) -> None:
     else:
         tables = tuple(EXPORT_TABLES) if fmt is ExportFormat.JSON else (DEFAULT_CSV_TABLE,)
     if args.output:
-        app.exporter.write(ExportRequest(Path(args.output), fmt, tables, since))
+        app.exporter.write(ExportRequest(Path(args.output), fmt, tables, since, args.force))
     else:
         app.exporter.stream(out, fmt, tables, since)
 
@@ -356,6 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--table", choices=list(EXPORT_TABLES), help=f"one table (CSV default: {DEFAULT_CSV_TABLE})"
     )
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it exists (never the app's own database, config or folder)",
+    )
     export.set_defaults(handler=cmd_export)
 
     serve = commands.add_parser(
