@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -297,3 +298,13 @@ def test_no_traceback_reaches_a_user(tmp_path: Path, private_dev_full: Path) -> 
         assert done.returncode == 2, (argv, done.stderr)
         assert "Traceback" not in done.stderr, argv
         assert len(done.stderr.splitlines()) == 1, (argv, done.stderr)
+
+
+def test_the_readme_never_shows_a_password_in_a_url() -> None:
+    """The README is what people copy: its database URLs pass ``db copy``'s own check."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    urls = re.findall(r"postgresql(?:\+psycopg)?://[^\s`\"]+", readme)
+    assert any("@server/" in url for url in urls)
+    for url in urls:
+        assert not re.match(r"postgresql(\+psycopg)?://[^/@]+:[^/@]+@", url), url
+    assert "--password-prompt" in readme and ".pgpass" in readme
