@@ -104,6 +104,20 @@ def test_export_through_a_link_to_the_database_is_refused(
     assert balance_line() == "Balance   30 points"
 
 
+def test_export_never_writes_over_a_database_kept_outside_the_apps_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "elsewhere" / "shared.sqlite3"
+    database.parent.mkdir()
+    monkeypatch.setenv("HUMAN_PRETRAINING_DATABASE_URL", f"sqlite:///{database}")
+    assert run("task", "done", "Explain something to someone")[0] == 0
+    capsys.readouterr()
+    for name in ("shared.sqlite3", "shared.sqlite3-wal"):
+        assert run("export", "-o", str(database.parent / name), "--force")[0] == 2
+        assert "the app's own" in one_error_line(capsys)
+    assert balance_line() == "Balance   30 points"
+
+
 def test_export_over_an_existing_file_needs_force(
     home_with_points: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

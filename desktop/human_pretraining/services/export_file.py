@@ -166,14 +166,13 @@ def describe_write_error(exc: OSError, path: Path) -> str:
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
         return f"the disk is full: nothing was written to {path}"
-    if code == errno.EROFS:
-        return f"cannot write {path}: read-only file system"
     if code in (errno.EACCES, errno.EPERM):
         return f"cannot write {path}: permission denied"
     if code == errno.EISDIR:
         return f"{path} is a folder; name a file in it"
     if code == errno.ENOENT and path.parent.is_dir():  # /proc takes no new files
         return f"cannot write {path}: no file can be created in {path.parent}"
+    # e.g. "read-only file system"
     reason = (exc.strerror or str(exc)).rstrip(".")
     return f"cannot write {path}: {reason[:1].lower()}{reason[1:]}"
 
