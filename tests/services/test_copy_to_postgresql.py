@@ -59,7 +59,9 @@ def test_a_demo_history_is_copied_once_with_progress(
     target = open_database(target_url)
     before = counts(source)
     assert counts(target) == before
-    assert before["activity_spans"] > 100 and before["ledger_entries"] > 20
+    # The demo runs on the real clock: today's part of it depends on the hour (at 01:50
+    # UTC six days held 96 spans), so the floor stays well below what the whole days hold.
+    assert before["activity_spans"] > 50 and before["ledger_entries"] > 20
     with source.read() as a, target.read() as b:
         assert balance(a) == balance(b) == ledger_sum(b) != 0
 
