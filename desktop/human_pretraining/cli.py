@@ -9,6 +9,7 @@ nothing is written when a command fails.
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from human_pretraining import __version__, autostart
-from human_pretraining.config.paths import chosen_home
+from human_pretraining.config.paths import chosen_home, resolve_paths
 from human_pretraining.core.clock import format_day, format_time, now_ms, parse_day
 from human_pretraining.core.model import MINUTE_MS, format_points
 from human_pretraining.core.rules import explain
@@ -158,7 +159,7 @@ def cmd_export(app: App, args: argparse.Namespace, out: TextIO) -> None:
     else:
         tables = tuple(EXPORT_TABLES) if fmt is ExportFormat.JSON else (DEFAULT_CSV_TABLE,)
     if args.output:
-        app.exporter.write(ExportRequest(Path(args.output), fmt, tables, since))
+        app.exporter.write(ExportRequest(Path(args.output), fmt, tables, since, args.force))
     else:
         app.exporter.stream(out, fmt, tables, since)
 
@@ -251,7 +252,18 @@ def cmd_db_copy(app: App, args: argparse.Namespace, out: TextIO) -> None:
         out.write(f"  {t.table:<18} {t.copied:>9,} of {t.rows:>9,} rows copied\n")
         out.flush()
 
-    done = copy_to(args.to, app.paths, app.db, args.source, starting=starting, report=report)
+    password = None
+    if args.password_prompt:  # read here, handed to libpq in this process: never in `ps`
+        password = getpass.getpass("PostgreSQL password: ")
+    done = copy_to(
+        args.to,
+        app.paths,
+        app.db,
+        args.source,
+        starting=starting,
+        report=report,
+        password=password,
+    )
     out.write(
         f"Done: {done.copied:,} rows copied, {done.already_there:,} already there. "
         f"Balance there: {format_points(done.balance)} points.\n"
@@ -356,6 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--table", choices=list(EXPORT_TABLES), help=f"one table (CSV default: {DEFAULT_CSV_TABLE})"
     )
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it exists (never the app's own database, config or folder)",
+    )
     export.set_defaults(handler=cmd_export)
 
     serve = commands.add_parser(
@@ -399,13 +416,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--to",
         required=True,
         metavar="URL",
-        help="e.g. postgresql+psycopg://me@server/human_pretraining",
+        help="a PostgreSQL server (e.g. postgresql+psycopg://me@server/human_pretraining, "
+        "no password) or a SQLite file (sqlite:////path/to/file.sqlite3)",
     )
     copy.add_argument(
         "--from",
         dest="source",
         metavar="URL",
         help="the history to copy (default: this machine's SQLite file)",
+    )
+    copy.add_argument(
+        "--password-prompt",
+        action="store_true",
+        help="ask for the PostgreSQL password (else PGPASSWORD or ~/.pgpass; "
+        "never put it in the URL: other users see it in `ps`)",
     )
     copy.set_defaults(handler=cmd_db_copy)
 
@@ -432,6 +456,16 @@ USER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+def check_home(home: Path | None) -> None:
+    """A home (``--home`` or HUMAN_PRETRAINING_HOME) must be a folder, e.g. not /dev/null."""
+    paths = resolve_paths(home)
+    for folder in dict.fromkeys((paths.data_dir, paths.config_dir)):
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(
+                f"{folder} is not a folder; give --home (or HUMAN_PRETRAINING_HOME) a folder"
+            )
+
+
 def main(
     argv: Sequence[str] | None = None,
     out: TextIO | None = None,
@@ -442,6 +476,7 @@ def main(
     args = build_parser().parse_args(argv)
     if args.handler is None and args.standalone is None:
         try:
+            check_home(args.home)
             return cmd_gui(args.home, args)
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -453,6 +488,7 @@ def main(
         if standalone is not None:
             standalone(args, out)
         else:
+            check_home(args.home)
             app = open_app(args.home, clock=clock)
             handler(app, args, out)
     except USER_ERRORS as exc:
@@ -460,6 +496,10 @@ def main(
         return 2
     except BrokenPipeError:  # `human-pretraining export | head`
         return 0
+    except OSError as exc:  # a file or folder the app needs cannot be used: one line
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     finally:
         if app is not None:
             app.close()

@@ -85,14 +85,15 @@ def test_a_demo_history_is_copied_once_with_progress(
 
 
 def test_bad_or_unreachable_targets_fail_with_one_clear_line(
-    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert run("demo", "--days", "1")[0] == 0
     capsys.readouterr()
     assert run("db", "copy", "--to", "not a url")[0] == 2
     assert "not a valid database URL" in capsys.readouterr().err
     port = free_port()  # nothing listens there
-    dead = f"postgresql+psycopg://me:secret@127.0.0.1:{port}/nowhere"
+    monkeypatch.setenv("PGPASSWORD", "secret")  # never in the URL: `ps` would show it
+    dead = f"postgresql+psycopg://me@127.0.0.1:{port}/nowhere"
     assert run("db", "copy", "--to", dead)[0] == 2
     err = capsys.readouterr().err
     assert f"database server at 127.0.0.1:{port} is unreachable" in err

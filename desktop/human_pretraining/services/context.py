@@ -140,7 +140,7 @@ class App:
         self.pairing = Pairing(self.db, self.clock, self.notifier)
         self.pause = PauseFile(self.paths.data_dir / "pause-until", self.notifier)
         self.spending = Spending(self.economy, self.web, self.settler, self.queries)
-        self.exporter = Exporter(self.deps)
+        self.exporter = Exporter(self.deps, self.paths)
         self.classification = Classification(self.deps, self.config_file)
         self.data_admin = DataAdmin(self.db, self.ingestor, self.pairing, self.notifier)
 

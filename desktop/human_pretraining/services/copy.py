@@ -9,6 +9,13 @@ key, a purchase by its uid, and so on — and references are remapped. A row
 already in the target is left alone, so a second run copies nothing; the whole
 copy is one transaction on the target, so a failure leaves it unchanged.
 
+Both URLs are checked before anything is opened (:func:`check_url`): a SQLite
+file or a PostgreSQL server (``postgresql://`` uses psycopg), nothing else — no
+MySQL, no ``file://``, no in-memory SQLite that would report a copy and keep
+nothing. A URL never holds a password, since the command line shows in ``ps``:
+libpq reads it from ``PGPASSWORD`` or ``~/.pgpass`` (``PGPASSFILE``), or
+:func:`copy_to` gets it from a prompt and hands it over in the environment.
+
 Activity entries are per (day, rule) bucket. If the target already holds a bucket
 of the same day and rule from another history, copying this history's entries
 too would count that day twice or not at all; such a bucket is not copied and
@@ -18,16 +25,25 @@ both machines and books the difference.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, make_url, select, update
+from sqlalchemy.exc import ArgumentError
 
 from human_pretraining.config.paths import Paths, default_database_url
 from human_pretraining.store.concurrency import PROGRESS, SPENDING, lock_app
-from human_pretraining.store.database import Database, open_database
+from human_pretraining.store.database import (
+    Database,
+    DatabaseError,
+    open_database,
+    server_address,
+)
 from human_pretraining.store.ledger import balance
 from human_pretraining.store.models import (
     ActivitySpan,
@@ -73,6 +89,88 @@ class CopyDone:
 
 class CopyError(ValueError):
     """The copy cannot start (e.g. source and target are the same database)."""
+
+
+KINDS = (
+    "copy into a SQLite file (sqlite:////path/to/file.sqlite3) "
+    "or a PostgreSQL server (postgresql+psycopg://user@server/database)"
+)
+PASSWORD_WAYS = (
+    "set PGPASSWORD, put it in ~/.pgpass (or the file PGPASSFILE names), or add --password-prompt"
+)
+
+
+def check_url(url: str, *, source: bool = False) -> str:
+    """The URL to open, checked before anything is opened; raises CopyError.
+
+    ``source`` URLs must name a history that exists (opening a SQLite path
+    creates an empty file)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise CopyError(f"{url!r} is not a valid database URL; {KINDS}") from None
+    if parsed.password is not None:
+        raise CopyError(
+            "the URL holds a password, which anyone on this machine can read in the "
+            f"process list; leave it out and {PASSWORD_WAYS}"
+        )
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        name = parsed.database or ""
+        if not name or name == ":memory:" or name.startswith("file:"):
+            raise CopyError(f"{url} is a database in memory, gone when the command ends; {KINDS}")
+        folder = Path(name).expanduser().absolute().parent
+        if not folder.is_dir():
+            raise CopyError(f"the folder {folder} does not exist; {KINDS}")
+        if source and not Path(name).expanduser().is_file():
+            raise CopyError(f"there is no history at {name} to copy")
+        return url
+    if backend == "postgresql":
+        if parsed.drivername not in ("postgresql", "postgresql+psycopg"):  # psycopg 3 only
+            raise CopyError(
+                f"the PostgreSQL driver {parsed.get_driver_name()!r} is not supported; {KINDS}"
+            )
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend in ("mysql", "mariadb"):
+        raise CopyError(f"MySQL and MariaDB are not supported; {KINDS}")
+    if backend == "file":
+        raise CopyError(f"a file:// URL is not a database; {KINDS}")
+    raise CopyError(f"the database kind {backend!r} is not supported; {KINDS}")
+
+
+def _open(url: str) -> Database:
+    """Open a database; a server asking for a password it did not get says how to give it."""
+    try:
+        return open_database(url)
+    except DatabaseError as exc:
+        reason = str(exc.__cause__ or exc)
+        where = server_address(make_url(url))
+        user = make_url(url).username or "this user"
+        if "no password supplied" in reason:
+            raise CopyError(f"the server at {where} asks for a password: {PASSWORD_WAYS}") from exc
+        if "password authentication failed" in reason:
+            raise CopyError(
+                f"the server at {where} refused the password for {user}; check PGPASSWORD "
+                "and ~/.pgpass (or PGPASSFILE), or type it with --password-prompt"
+            ) from exc
+        raise
+
+
+@contextlib.contextmanager
+def _password(password: str | None) -> Iterator[None]:
+    """Hand a prompted password to libpq through this process's environment, never a URL."""
+    if password is None:
+        yield
+        return
+    before = os.environ.get("PGPASSWORD")
+    os.environ["PGPASSWORD"] = password
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PGPASSWORD", None)
+        else:
+            os.environ["PGPASSWORD"] = before
 
 
 def _rows(conn: Connection, model: type[Base]) -> list[dict[str, Any]]:
@@ -229,20 +327,37 @@ def copy_to(
     *,
     starting: Callable[[str, str], None] = lambda _source, _target: None,
     report: Callable[[TableCopied], None] = lambda _: None,
+    password: str | None = None,
 ) -> CopyDone:
     """Copy a history (by default this machine's SQLite file) into the database at ``target_url``.
 
     ``current`` is the process's open database, used rather than opened twice when it
     is the source. ``starting`` hears where from and where to (both as people read
-    them) once both are open; ``report`` hears each table as it is done.
+    them) once both are open; ``report`` hears each table as it is done. ``password``
+    (from a prompt) is the PostgreSQL password; without it libpq looks in
+    ``PGPASSWORD`` and ``~/.pgpass``.
     """
+    target_url = check_url(target_url)
     if source_url is None:
         if not paths.database_file.exists():
             raise CopyError(f"there is no history at {paths.database_file} to copy")
         source_url = default_database_url(paths)
-    source = current if source_url == current.url else open_database(source_url)
+    elif source_url != current.url:
+        source_url = check_url(source_url, source=True)
+    with _password(password):
+        return _copy(target_url, current, source_url, starting, report)
+
+
+def _copy(
+    target_url: str,
+    current: Database,
+    source_url: str,
+    starting: Callable[[str, str], None],
+    report: Callable[[TableCopied], None],
+) -> CopyDone:
+    source = current if source_url == current.url else _open(source_url)
     try:
-        target = open_database(target_url)  # creates the tables there; clear errors if unreachable
+        target = _open(target_url)  # creates the tables there; clear errors if unreachable
         try:
             starting(source.where, target.where)
             tables = copy_history(source, target, report)

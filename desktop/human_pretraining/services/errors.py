@@ -11,6 +11,7 @@ from human_pretraining.core.ledger import PurchaseRefused
 from human_pretraining.core.model import ValidationError
 from human_pretraining.services.copy import CopyError
 from human_pretraining.services.economy import AlreadyDone, NotFound
+from human_pretraining.services.export_file import ExportError
 from human_pretraining.store.database import DatabaseError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -21,4 +22,5 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     AlreadyDone,
     PurchaseRefused,
     CopyError,
+    ExportError,  # where an export may not or cannot go
 )

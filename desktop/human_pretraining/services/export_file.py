@@ -8,12 +8,23 @@ menu are read from it. A window also gets a row count up front (for a progress
 bar), a progress callback and cancelling; a file is written through
 :mod:`human_pretraining.atomic`, so a cancelled or failed export never leaves
 half a file.
+
+Where an export may go is decided here, for every surface: never over the app's
+own files (the database with its -wal/-shm/-journal, the config, the device id,
+the pause file, anything in the app's folders), followed through symbolic links;
+over another existing file only when the request says ``force`` (the CLI's
+``--force``; the window's file dialog has asked). A character device or a pipe
+(``-o /dev/stdout``) is written into, never replaced. A target that cannot be
+written (a missing folder, a folder, a full disk, a read-only file system) is an
+:class:`ExportError` with one line for people.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +35,7 @@ from typing import IO, Any, Final, TypeAlias
 from sqlalchemy import Select, func, select
 
 from human_pretraining.atomic import atomic_file
+from human_pretraining.config.paths import Paths
 from human_pretraining.core.clock import day_bounds
 from human_pretraining.services.deps import Deps
 from human_pretraining.services.queries import LEDGER_ROW
@@ -117,12 +129,18 @@ class ExportCancelled(Exception):
     """The user stopped the export; nothing was written."""
 
 
+class ExportError(ValueError):
+    """The export cannot go where asked; the message is one line for people. Nothing
+    was written."""
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     path: Path
     format: ExportFormat
     tables: tuple[str, ...]
     since_day: int | None = None
+    force: bool = False  # replace an existing file (never one of the app's own)
 
     def __post_init__(self) -> None:
         check_export(self.format, self.tables)
@@ -140,10 +158,79 @@ def check_export(format: ExportFormat, tables: Sequence[str]) -> None:
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 
 
+_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def describe_write_error(exc: OSError, path: Path) -> str:
+    """One line for people about why ``path`` could not be written."""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full: nothing was written to {path}"
+    if code in (errno.EACCES, errno.EPERM):
+        return f"cannot write {path}: permission denied"
+    if code == errno.EISDIR:
+        return f"{path} is a folder; name a file in it"
+    if code == errno.ENOENT and path.parent.is_dir():  # /proc takes no new files
+        return f"cannot write {path}: no file can be created in {path.parent}"
+    # e.g. "read-only file system"
+    reason = (exc.strerror or str(exc)).rstrip(".")
+    return f"cannot write {path}: {reason[:1].lower()}{reason[1:]}"
+
+
 class Exporter:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, paths: Paths | None = None) -> None:
         self._db = deps.db
         self._tz = deps.tz
+        self._paths = paths
+
+    def _own(self) -> tuple[set[Path], set[Path]]:
+        """The app's own (folders, files), resolved: an export never writes there."""
+        folders: set[Path] = set()
+        files: set[Path] = set()
+        if self._paths is not None:
+            p = self._paths
+            folders = {p.data_dir.resolve(), p.config_dir.resolve()}
+            files = {p.config_file.resolve(), p.database_file.resolve()}
+        url = self._db.engine.url
+        name = url.database
+        if self._db.is_sqlite and name and name != ":memory:" and not name.startswith("file:"):
+            files.add(Path(name).resolve())  # database_url may name a file elsewhere
+        return folders, {f.with_name(f.name + s) for f in files for s in _SQLITE_COMPANIONS}
+
+    def _check_target(self, request: ExportRequest) -> tuple[Path, bool]:
+        """Where to write (links followed), and whether it is a device written in place."""
+        path = request.path
+        target = path.expanduser().resolve()
+        folders, files = self._own()
+        if target in files:
+            raise ExportError(f"refusing to write over {path}: it is the app's own file")
+        inside = next((f for f in folders if target == f or f in target.parents), None)
+        if inside is not None:
+            raise ExportError(
+                f"refusing to write {path}: it is in the app's own folder {inside}; "
+                "export somewhere else"
+            )
+        try:
+            mode = target.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise ExportError(describe_write_error(exc, path)) from exc
+        if mode is None:
+            if not target.parent.exists():
+                raise ExportError(f"the folder {target.parent} does not exist")
+            if not target.parent.is_dir():
+                raise ExportError(f"{target.parent} is not a folder")
+            return target, False
+        if stat.S_ISDIR(mode):
+            raise ExportError(f"{path} is a folder; name a file in it")
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+            return target, True  # /dev/stdout, a pipe: write into it, never replace it
+        if not stat.S_ISREG(mode):
+            raise ExportError(f"{path} is not a file")
+        if not request.force:
+            raise ExportError(f"{path} already exists; add --force to replace it")
+        return target, False
 
     def _query(self, table: str, since_day: int | None) -> Query:
         if table not in EXPORT_TABLES:
@@ -180,11 +267,17 @@ class Exporter:
     ) -> int:
         """Write the export to its file; returns the rows written.
 
-        Raises ExportCancelled or OSError, and then the file is as it was."""
-        with atomic_file(request.path, "w") as stream:
-            return self.stream(
-                stream, request.format, request.tables, request.since_day, progress, cancelled
-            )
+        Raises ExportCancelled or ExportError, and then the file is as it was."""
+        target, in_place = self._check_target(request)
+        fmt, tables, since = request.format, request.tables, request.since_day
+        try:
+            if in_place:
+                with open(target, "w", encoding="utf-8", newline="") as device:
+                    return self.stream(device, fmt, tables, since, progress, cancelled)
+            with atomic_file(target, "w") as stream:
+                return self.stream(stream, fmt, tables, since, progress, cancelled)
+        except OSError as exc:
+            raise ExportError(describe_write_error(exc, request.path)) from exc
 
     def stream(
         self,

@@ -194,8 +194,10 @@ class DataPanel(QWidget):
         since = None
         if self.since_check.isChecked():
             since = from_date(self.since_date.date().toPython())  # type: ignore[arg-type]
+        # The file dialog has asked before replacing a file; the service still refuses
+        # the app's own files.
         return ExportRequest(
-            Path(path), ExportFormat(self.format_combo.currentData()), tables, since
+            Path(path), ExportFormat(self.format_combo.currentData()), tables, since, force=True
         )
 
     @Slot()

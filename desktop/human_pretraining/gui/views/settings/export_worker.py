@@ -12,7 +12,12 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from human_pretraining.services.export_file import ExportCancelled, Exporter, ExportRequest
+from human_pretraining.services.export_file import (
+    ExportCancelled,
+    Exporter,
+    ExportError,
+    ExportRequest,
+)
 
 
 class ExportThread(QThread):
@@ -37,6 +42,8 @@ class ExportThread(QThread):
             rows = self._exporter.write(self.request, self.progressed.emit, self._stop.is_set)
         except ExportCancelled:
             self.cancelled.emit()
+        except ExportError as exc:  # one line already: where it may not or cannot go
+            self.failed.emit(f"Could not write the export: {exc}.")
         except OSError as exc:
             self.failed.emit(f"Could not write {self.request.path}: {exc.strerror or exc}")
         except Exception as exc:  # reported in the window rather than lost on a thread
