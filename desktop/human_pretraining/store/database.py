@@ -37,6 +37,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
+# The WAL is copied back into the database and emptied once it passes this size
+# (after an ingestion commit) and on every background round; without it a steady
+# stream of writes with readers always present grew it past a gigabyte.
+WAL_CHECKPOINT_BYTES = 8 * 1024 * 1024
+# What SQLite leaves of the WAL file after a checkpoint resets it.
+JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
+# A background checkpoint gives up rather than keep writers waiting long.
+CHECKPOINT_BUSY_MS = 2_000
 
 
 class DatabaseError(RuntimeError):
@@ -122,6 +130,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -249,16 +258,32 @@ class Database:
             with conn.begin():
                 yield conn
 
+    @property
+    def wal_file(self) -> Path | None:
+        """The SQLite ``-wal`` file beside the database (None for a server or memory)."""
+        file = _sqlite_file(self.engine.url) if self.is_sqlite else None
+        return None if file is None else file.with_name(file.name + "-wal")
+
     def checkpoint(self) -> None:
-        """Copy the WAL back into the database file without blocking readers or writers."""
+        """Copy the WAL back into the database file and empty it (the background round).
+
+        ``TRUNCATE`` waits for the readers of older snapshots and holds writers
+        back while it copies, so it waits at most ``CHECKPOINT_BUSY_MS``; the copy
+        itself is short because ingestion keeps the WAL under
+        ``WAL_CHECKPOINT_BYTES``. When it cannot finish now, the next round does.
+        """
         if self.is_sqlite:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            with self._reachable(), self.engine.connect() as conn:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_MS}")
+                try:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 conn.commit()
 
     def held(self) -> HeldConnection:
         """A connection kept open for one hot, serialised writer (see HeldConnection)."""
-        return HeldConnection(self.engine, self._reachable)
+        return HeldConnection(self.engine, self._reachable, self.wal_file)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -276,15 +301,44 @@ class HeldConnection:
         self,
         engine: Engine,
         reachable: Callable[[], contextlib.AbstractContextManager[None]],
+        wal_file: Path | None = None,
     ) -> None:
         self._engine = engine
         self._reachable = reachable
+        self._wal_file = wal_file
         self._conn: Connection | None = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with self._reachable(), self._transaction() as conn:
-            yield conn
+        with self._reachable():
+            with self._transaction() as conn:
+                yield conn
+            self._bound_wal()
+
+    def _bound_wal(self) -> None:
+        """After a commit: empty the WAL once it passes ``WAL_CHECKPOINT_BYTES``.
+
+        One ``stat`` per commit; the checkpoint itself (a few tens of
+        milliseconds for 8 MB) runs about once per 8 MB written, so only the
+        request that crosses the line waits for it. It runs on a pooled
+        connection: this one keeps prepared statements that would make SQLite
+        refuse ("database table is locked"). The events are committed already,
+        so a checkpoint that fails is logged and left to the next one.
+        """
+        if self._wal_file is None:
+            return
+        try:
+            size = self._wal_file.stat().st_size
+        except OSError:
+            return
+        if size <= WAL_CHECKPOINT_BYTES:
+            return
+        try:
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+        except SQLAlchemyDatabaseError as exc:
+            log.warning("WAL checkpoint after ingestion did not run: %s", exc)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Connection]:
