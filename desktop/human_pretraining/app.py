@@ -23,7 +23,7 @@ from human_pretraining.config.errors import ConfigError
 from human_pretraining.monitor.runner import Monitor
 from human_pretraining.services.context import App
 from human_pretraining.services.notify import Change
-from human_pretraining.store.database import DatabaseUnreachable
+from human_pretraining.store.database import DatabaseUnreachable, DiskFull
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ def tick(services: App, poll_config: bool = True) -> None:
             _warned[id(services)] = now
             pending = services.ingestor.pending()
             log.warning("%s; %d events are kept on this machine until it is back", exc, pending)
+    except DiskFull as exc:
+        log.warning("%s", exc)  # one plain line; the next round tries again
     except Exception:
         log.exception("settling failed; it will be retried")
     else:

@@ -11,7 +11,9 @@ from human_pretraining.core.ledger import PurchaseRefused
 from human_pretraining.core.model import ValidationError
 from human_pretraining.services.copy import CopyError
 from human_pretraining.services.economy import AlreadyDone, NotFound
-from human_pretraining.store.database import DatabaseError
+from human_pretraining.store.database import DatabaseError, DiskFull
+
+__all__ = ["USER_ERRORS", "DiskFull"]  # DiskFull: the endpoint answers it with 507
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     ConfigError,

@@ -55,6 +55,28 @@ class DatabaseUnreachable(DatabaseError):
     """The database server cannot be reached now; it may come back (events are buffered)."""
 
 
+class DiskFull(DatabaseError):
+    """The disk under the database is full: this write was not made (nothing else is lost)."""
+
+
+SQLITE_FULL = 13  # the primary result code (the low byte of an extended one)
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+PG_DISK_FULL = "53100"
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def disk_full_error(where: str) -> DiskFull:
+    return DiskFull(
+        f"the disk is full: {where} cannot grow, so this was not saved; everything saved "
+        "before is kept, and saving carries on once some space is freed"
+    )
+
+
 def server_address(url: URL) -> str:
     """``host:port`` of a server URL, for messages (never the password)."""
     port = url.port or {"postgresql": 5432}.get(url.get_backend_name())
@@ -200,10 +222,15 @@ class Database:
 
     @contextlib.contextmanager
     def _reachable(self) -> Iterator[None]:
-        """Turn a lost or refused server connection into :class:`DatabaseUnreachable`."""
+        """Turn a lost or refused server connection into :class:`DatabaseUnreachable`,
+        and a full disk into :class:`DiskFull`."""
         try:
             yield
         except SQLAlchemyDatabaseError as exc:
+            if _sqlite_code(exc) == SQLITE_FULL or (
+                getattr(exc.orig, "sqlstate", None) == PG_DISK_FULL
+            ):
+                raise disk_full_error(self.where) from exc
             if not self.is_sqlite and _lost_connection(exc):
                 raise unreachable_error(self.engine.url, exc) from exc
             raise
