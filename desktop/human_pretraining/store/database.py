@@ -198,10 +198,14 @@ class Database:
         self.url = url
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         options: dict[str, Any] = {}
+        self.file = _sqlite_file(parsed) if self.is_sqlite else None
+        # Whether the file was there before this process: an existing file that
+        # is empty was emptied (damaged), a new one is empty until it is migrated.
+        self.existed = self.file is not None and self.file.exists()
         if self.is_sqlite:
             options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
-            if (file := _sqlite_file(parsed)) is not None:
-                private_sqlite_file(file)
+            if self.file is not None:
+                private_sqlite_file(self.file)
         else:
             options["pool_pre_ping"] = True
         self.engine = create_engine(url, **options)
@@ -288,8 +292,7 @@ class Database:
     @property
     def wal_file(self) -> Path | None:
         """The SQLite ``-wal`` file beside the database (None for a server or memory)."""
-        file = _sqlite_file(self.engine.url) if self.is_sqlite else None
-        return None if file is None else file.with_name(file.name + "-wal")
+        return None if self.file is None else self.file.with_name(self.file.name + "-wal")
 
     def checkpoint(self) -> None:
         """Copy the WAL back into the database file and empty it (the background round).
@@ -390,7 +393,19 @@ class HeldConnection:
 
 
 def open_database(url: str) -> Database:
-    """Open (creating if needed) and migrate the database at ``url``."""
+    """Open (creating if needed) and migrate the database at ``url``.
+
+    An existing SQLite file is checked first (``store.health.check_at_start``):
+    a damaged one raises ``DatabaseDamaged`` and is never written to.
+    """
     db = Database(url)
+    if db.file is not None and db.existed:
+        from human_pretraining.store.health import check_at_start  # health imports this module
+
+        try:
+            check_at_start(db.file)
+        except BaseException:
+            db.close()
+            raise
     db.migrate()
     return db
