@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from human_pretraining.app import tick
 from human_pretraining.services.context import open_app
 from human_pretraining.store.database import DatabaseError
+from human_pretraining.store.health import backups as backups_of
 from human_pretraining.store.health import daily_care
 from tests.api.conftest import make_event
 from tests.conftest import FakeClock
@@ -150,3 +152,17 @@ def test_daily_backups_are_private_and_only_the_last_7_days_are_kept(
         assert _integrity(folder / name) == "ok"
         with contextlib.closing(sqlite3.connect(folder / name)) as conn:
             assert conn.execute("SELECT count(*) FROM seen_events").fetchone()[0] == 1000
+
+
+def test_the_running_app_backs_up_once_on_its_background_round(
+    isolated_home: Path, clock: FakeClock
+) -> None:
+    database = _history(isolated_home, clock, None)
+    app = open_app(isolated_home, clock=clock)
+    try:
+        tick(app, poll_config=False)
+        tick(app, poll_config=False)
+    finally:
+        app.close()
+    # The test clock is 2026-11-26 15:00 in Berlin.
+    assert [p.name for p in backups_of(database)] == ["history-20261126.sqlite3"]

@@ -16,7 +16,7 @@ from human_pretraining.config.errors import ConfigError
 from human_pretraining.core.enforcement import NoAllowanceNeeded
 from human_pretraining.core.ledger import PurchaseRefused
 from human_pretraining.core.model import ValidationError
-from human_pretraining.services.errors import DiskFull
+from human_pretraining.services.errors import DatabaseError, DiskFull
 from human_pretraining.services.pairing import PairingRefused, PairingThrottled
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,12 @@ def register_error_handlers(app: Flask) -> None:
         # 507 Insufficient Storage: the client keeps the events and sends them again.
         log.warning("%s", exc)
         return error_response(507, "disk_full", _sentence(str(exc)))
+
+    @app.errorhandler(DatabaseError)
+    def _database(exc: DatabaseError) -> Response:
+        # Damaged, or a server away with no buffer: nothing was stored; say why.
+        log.error("%s", exc)
+        return error_response(503, "database_unavailable", _sentence(str(exc)))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:

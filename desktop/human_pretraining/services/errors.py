@@ -13,7 +13,8 @@ from human_pretraining.services.copy import CopyError
 from human_pretraining.services.economy import AlreadyDone, NotFound
 from human_pretraining.store.database import DatabaseError, DiskFull
 
-__all__ = ["USER_ERRORS", "DiskFull"]  # DiskFull: the endpoint answers it with 507
+# The endpoint answers DiskFull with 507 and any other DatabaseError with 503.
+__all__ = ["USER_ERRORS", "DatabaseError", "DiskFull"]
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     ConfigError,

@@ -59,6 +59,10 @@ class DiskFull(DatabaseError):
     """The disk under the database is full: this write was not made (nothing else is lost)."""
 
 
+class DatabaseDamaged(DatabaseError):
+    """The history file is damaged; it is left exactly as it is."""
+
+
 SQLITE_FULL = 13  # the primary result code (the low byte of an extended one)
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
@@ -235,6 +239,11 @@ class Database:
                 getattr(exc.orig, "sqlstate", None) == PG_DISK_FULL
             ):
                 raise disk_full_error(self.where) from exc
+            if self.file is not None and _sqlite_code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+                # Found while running (the start-up check passed): say so, never go on.
+                from human_pretraining.store.health import damaged_error
+
+                raise damaged_error(self.file, str(exc.orig)) from exc
             if not self.is_sqlite and _lost_connection(exc):
                 raise unreachable_error(self.engine.url, exc) from exc
             raise

@@ -24,11 +24,7 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
-from human_pretraining.store.database import (
-    PRIVATE_FILE_MODE,
-    Database,
-    DatabaseError,
-)
+from human_pretraining.store.database import PRIVATE_FILE_MODE, Database, DatabaseDamaged
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +32,7 @@ BACKUP_FOLDER = "backups"
 KEEP_BACKUPS = 7
 _MAGIC = b"SQLite format 3\x00"
 
-
-class DatabaseDamaged(DatabaseError):
-    """The history file is damaged; it is left exactly as it is."""
+__all__ = ["DatabaseDamaged", "backups", "check_at_start", "daily_care", "restore"]
 
 
 def backup_folder(database: Path) -> Path:
