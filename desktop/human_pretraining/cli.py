@@ -438,7 +438,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.handler is None and args.standalone is None:
         try:
             return cmd_gui(args.home, args)
-        except UsageError as exc:
+        except (UsageError, *SERVICE_ERRORS) as exc:  # e.g. a damaged history: one line
             print(f"error: {exc}", file=sys.stderr)
             return 2
     handler: Handler = args.handler

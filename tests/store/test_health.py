@@ -18,7 +18,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ from human_pretraining.app import tick
 from human_pretraining.services.context import open_app
 from human_pretraining.store.database import DatabaseError
 from human_pretraining.store.health import backups as backups_of
-from human_pretraining.store.health import daily_care
+from human_pretraining.store.health import daily_care, restore
 from tests.api.conftest import make_event
 from tests.conftest import FakeClock
 
@@ -83,7 +83,7 @@ def _digest(path: Path) -> str:
 
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HUMAN_PRETRAINING_HOME": str(home)}
+    env = {**os.environ, "HUMAN_PRETRAINING_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
         [sys.executable, "-m", "human_pretraining", *args],
         env=env,
@@ -107,7 +107,8 @@ def test_corrupted_files_of_each_kind_are_refused_with_the_backup_named(
     _damage(database, kind)
     before = _digest(database)
 
-    for command in (["status"], ["serve", "--port", "0", "--no-monitor"]):
+    # No command: the window, which must refuse before it shows anything.
+    for command in (["status"], ["serve", "--port", "0", "--no-monitor"], []):
         done = _run(isolated_home, *command)
         assert done.returncode != 0, (command, done.stdout)
         assert "Traceback" not in done.stderr, done.stderr
@@ -166,3 +167,21 @@ def test_the_running_app_backs_up_once_on_its_background_round(
         app.close()
     # The test clock is 2026-11-26 15:00 in Berlin.
     assert [p.name for p in backups_of(database)] == ["history-20261126.sqlite3"]
+
+
+def test_restoring_the_backup_brings_the_history_back_and_keeps_the_damaged_file(
+    isolated_home: Path, clock: FakeClock
+) -> None:
+    database = _history(isolated_home, clock, DAY)
+    _damage(database, "truncated by 1,000 bytes")
+    damaged = database.read_bytes()
+    aside = restore(backups_of(database)[-1], database, datetime(2026, 11, 27, 9, 30))
+    assert aside.name == "history.sqlite3.damaged-20261127-093000"
+    assert aside.read_bytes() == damaged  # moved aside, never deleted
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    app = open_app(isolated_home, clock=clock)
+    try:
+        with app.db.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM seen_events").scalar() == 1000
+    finally:
+        app.close()
