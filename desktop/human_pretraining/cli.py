@@ -432,13 +432,16 @@ USER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+GUI_START_ERRORS: tuple[type[Exception], ...] = (UsageError, *SERVICE_ERRORS)  # e.g. damaged
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     if args.handler is None and args.standalone is None:
         try:
             return cmd_gui(args.home, args)
-        except (UsageError, *SERVICE_ERRORS) as exc:  # e.g. a damaged history: one line
+        except GUI_START_ERRORS as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     handler: Handler = args.handler

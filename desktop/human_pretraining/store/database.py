@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import stat
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -63,6 +64,7 @@ class DatabaseDamaged(DatabaseError):
     """The history file is damaged; it is left exactly as it is."""
 
 
+SQLITE_IOERR = 10
 SQLITE_FULL = 13  # the primary result code (the low byte of an extended one)
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
@@ -74,9 +76,22 @@ def _sqlite_code(exc: BaseException) -> int | None:
     return None if code is None else int(code) & 0xFF
 
 
+# Less than this free beside the database: an I/O error there is the full disk
+# (SQLite reports one when it cannot create or grow its -shm file).
+NEARLY_FULL_BYTES = 256 * 1024
+
+
+def no_room_beside(file: Path) -> bool:
+    """Whether the disk holding ``file`` has (nearly) no space left."""
+    try:
+        return shutil.disk_usage(file.parent).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
 def disk_full_error(where: str) -> DiskFull:
     return DiskFull(
-        f"the disk is full: {where} cannot grow, so this was not saved; everything saved "
+        f"the disk is full: {where} cannot grow, so nothing new can be saved; everything saved "
         "before is kept, and saving carries on once some space is freed"
     )
 
@@ -235,8 +250,11 @@ class Database:
         try:
             yield
         except SQLAlchemyDatabaseError as exc:
-            if _sqlite_code(exc) == SQLITE_FULL or (
-                getattr(exc.orig, "sqlstate", None) == PG_DISK_FULL
+            code = _sqlite_code(exc)
+            if (
+                code == SQLITE_FULL
+                or getattr(exc.orig, "sqlstate", None) == PG_DISK_FULL
+                or (code == SQLITE_IOERR and self.file is not None and no_room_beside(self.file))
             ):
                 raise disk_full_error(self.where) from exc
             if self.file is not None and _sqlite_code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):

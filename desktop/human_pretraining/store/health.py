@@ -24,7 +24,18 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
-from human_pretraining.store.database import PRIVATE_FILE_MODE, Database, DatabaseDamaged
+from human_pretraining.store.database import (
+    PRIVATE_FILE_MODE,
+    SQLITE_CORRUPT,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    SQLITE_NOTADB,
+    Database,
+    DatabaseDamaged,
+    DatabaseError,
+    disk_full_error,
+    no_room_beside,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +101,24 @@ def _header_problem(database: Path) -> str | None:
 
 
 def _check(database: Path, pragma: str) -> str | None:
-    """Run ``quick_check`` or ``integrity_check`` read-only; None when it says ok."""
+    """Run ``quick_check`` or ``integrity_check`` read-only; None when it says ok.
+
+    Only SQLite's own verdict is damage (a check that fails, "malformed", "not a
+    database"); a check that cannot run (a full disk, a locked or unreadable
+    file) raises instead: the file may well be sound.
+    """
     try:
         with contextlib.closing(
             sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=15)
         ) as conn:
             rows = conn.execute(f"PRAGMA {pragma}(1)").fetchall()
     except sqlite3.DatabaseError as exc:
-        return str(exc)
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return str(exc)
+        if code == SQLITE_FULL or (code == SQLITE_IOERR and no_room_beside(database)):
+            raise disk_full_error(str(database)) from exc
+        raise DatabaseError(f"cannot read the history in {database}: {exc}") from exc
     first = str(rows[0][0]) if rows else "no answer"
     return None if first == "ok" else first
 
