@@ -185,3 +185,17 @@ def test_restoring_the_backup_brings_the_history_back_and_keeps_the_damaged_file
             assert conn.exec_driver_sql("SELECT count(*) FROM seen_events").scalar() == 1000
     finally:
         app.close()
+
+
+def test_the_daily_check_finds_damage_and_never_backs_it_up_over_sound_copies(
+    isolated_home: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = _history(isolated_home, clock, DAY)
+    app = open_app(isolated_home, clock=clock)
+    try:
+        _damage(database, "random bytes in the middle")  # while the app runs
+        assert daily_care(app.db, date(2026, 11, 27)) is None
+    finally:
+        app.close()
+    assert [p.name for p in backups_of(database)] == ["history-20261126.sqlite3"]
+    assert "is damaged" in caplog.text and "history-20261126.sqlite3" in caplog.text
