@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -31,6 +32,7 @@ from human_pretraining.services.export_file import (
     ExportFormat,
     ExportRequest,
 )
+from human_pretraining.services.recovery import restore_history
 
 
 class UsageError(Exception):
@@ -282,6 +284,12 @@ def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
     )
 
 
+def cmd_db_restore(args: argparse.Namespace, out: TextIO) -> None:
+    """Runs without opening the app: the history it replaces may be damaged."""
+    database, aside = restore_history(args.home, args.backup, datetime.now())
+    out.write(f"Restored {database} from {args.backup}; the file it replaced is {aside}.\n")
+
+
 def cmd_autostart(args: argparse.Namespace, out: TextIO) -> None:
     """Runs without opening the app: a broken config must not stop 'autostart off'."""
     if args.action == "on":
@@ -408,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the history to copy (default: this machine's SQLite file)",
     )
     copy.set_defaults(handler=cmd_db_copy)
+    back = db_commands.add_parser("restore", help="go back to a backup of this history")
+    back.add_argument("backup", type=Path, help="a file in the data folder's backups/")
+    back.set_defaults(standalone=cmd_db_restore)
 
     start = commands.add_parser("autostart", help="start the app at login: on, off or status")
     start.add_argument("action", choices=("on", "off", "status"))

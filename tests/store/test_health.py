@@ -199,3 +199,44 @@ def test_the_daily_check_finds_damage_and_never_backs_it_up_over_sound_copies(
         app.close()
     assert [p.name for p in backups_of(database)] == ["history-20261126.sqlite3"]
     assert "is damaged" in caplog.text and "history-20261126.sqlite3" in caplog.text
+
+
+def test_db_restore_brings_the_named_backup_back_and_the_app_opens_again(
+    isolated_home: Path, clock: FakeClock
+) -> None:
+    database = _history(isolated_home, clock, DAY)
+    backup = backups_of(database)[-1]
+    _damage(database, "random bytes in the middle")
+    damaged = _digest(database)
+    refused = _run(isolated_home, "status")
+    assert f"human-pretraining db restore {backup}" in refused.stderr
+
+    done = _run(isolated_home, "db", "restore", str(backup))
+    assert done.returncode == 0, done.stderr
+    assert f"Restored {database} from {backup}" in done.stdout
+    kept = [
+        p
+        for p in database.parent.iterdir()
+        if p.name.startswith("history.sqlite3.damaged-") and not p.name.endswith(("-wal", "-shm"))
+    ]
+    assert [_digest(p) for p in kept] == [damaged]
+    assert _run(isolated_home, "status").returncode == 0
+    app = open_app(isolated_home, clock=clock)
+    try:
+        with app.db.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM seen_events").scalar() == 1000
+    finally:
+        app.close()
+
+
+def test_db_restore_refuses_a_damaged_backup_and_moves_nothing(
+    isolated_home: Path, clock: FakeClock
+) -> None:
+    database = _history(isolated_home, clock, DAY)
+    backup = backups_of(database)[-1]
+    _damage(backup, "truncated by 1,000 bytes")
+    before = _digest(database)
+    done = _run(isolated_home, "db", "restore", str(backup))
+    assert done.returncode == 2
+    assert "damaged too" in done.stderr and "Traceback" not in done.stderr
+    assert _digest(database) == before

@@ -43,7 +43,7 @@ BACKUP_FOLDER = "backups"
 KEEP_BACKUPS = 7
 _MAGIC = b"SQLite format 3\x00"
 
-__all__ = ["DatabaseDamaged", "backups", "check_at_start", "daily_care", "restore"]
+__all__ = ["DatabaseDamaged", "backups", "check_at_start", "daily_care", "restore", "sound"]
 
 
 def backup_folder(database: Path) -> Path:
@@ -69,9 +69,9 @@ def damaged_error(database: Path, reason: str) -> DatabaseDamaged:
         )
     newest = found[-1]
     return DatabaseDamaged(
-        f"{head}. The newest backup is {newest}. To go back to it: quit Human "
-        f"Pretraining, move {database.name} (and any {database.name}-wal and "
-        f"{database.name}-shm) out of {database.parent}, then copy the backup to {database}."
+        f"{head}. The newest backup is {newest}. To go back to it, quit Human "
+        f"Pretraining and run: human-pretraining db restore {newest} "
+        "(the damaged file is kept beside it)."
     )
 
 
@@ -121,6 +121,11 @@ def _check(database: Path, pragma: str) -> str | None:
         raise DatabaseError(f"cannot read the history in {database}: {exc}") from exc
     first = str(rows[0][0]) if rows else "no answer"
     return None if first == "ok" else first
+
+
+def sound(database: Path) -> str | None:
+    """What is wrong with ``database`` by the full check (for a backup), or None."""
+    return _header_problem(database) or _check(database, "integrity_check")
 
 
 def check_at_start(database: Path) -> None:
