@@ -20,10 +20,12 @@ from typing import TextIO
 
 from human_pretraining.api.server import ApiServer
 from human_pretraining.config.errors import ConfigError
+from human_pretraining.core.clock import day_of, to_date
 from human_pretraining.monitor.runner import Monitor
 from human_pretraining.services.context import App
 from human_pretraining.services.notify import Change
-from human_pretraining.store.database import DatabaseUnreachable
+from human_pretraining.store.database import DatabaseUnreachable, DiskFull
+from human_pretraining.store.health import daily_care
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +58,17 @@ def tick(services: App, poll_config: bool = True) -> None:
             _warned[id(services)] = now
             pending = services.ingestor.pending()
             log.warning("%s; %d events are kept on this machine until it is back", exc, pending)
+    except DiskFull as exc:
+        log.warning("%s", exc)  # one plain line; the next round tries again
     except Exception:
         log.exception("settling failed; it will be retried")
     else:
         _warned.pop(id(services), None)  # reachable: the next outage is reported at once
+    try:
+        # Once a day (a stat otherwise): the full integrity check and a backup.
+        daily_care(services.db, to_date(day_of(services.clock(), services.tz())))
+    except Exception as exc:  # e.g. no room for the copy: the older backups stay
+        log.warning("the daily check and backup did not run: %s", exc)
 
 
 class Runtime:

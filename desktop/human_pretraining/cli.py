@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -32,6 +33,7 @@ from human_pretraining.services.export_file import (
     ExportFormat,
     ExportRequest,
 )
+from human_pretraining.services.recovery import restore_history
 
 
 class UsageError(Exception):
@@ -294,6 +296,12 @@ def cmd_gui(home: Path | None, args: argparse.Namespace) -> int:
     )
 
 
+def cmd_db_restore(args: argparse.Namespace, out: TextIO) -> None:
+    """Runs without opening the app: the history it replaces may be damaged."""
+    database, aside = restore_history(args.home, args.backup, datetime.now())
+    out.write(f"Restored {database} from {args.backup}; the file it replaced is {aside}.\n")
+
+
 def cmd_autostart(args: argparse.Namespace, out: TextIO) -> None:
     """Runs without opening the app: a broken config must not stop 'autostart off'."""
     if args.action == "on":
@@ -432,6 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
         "never put it in the URL: other users see it in `ps`)",
     )
     copy.set_defaults(handler=cmd_db_copy)
+    back = db_commands.add_parser("restore", help="go back to a backup of this history")
+    back.add_argument("backup", type=Path, help="a file in the data folder's backups/")
+    back.set_defaults(standalone=cmd_db_restore)
 
     start = commands.add_parser("autostart", help="start the app at login: on, off or status")
     start.add_argument("action", choices=("on", "off", "status"))
@@ -456,6 +467,9 @@ USER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+GUI_START_ERRORS: tuple[type[Exception], ...] = (UsageError, *SERVICE_ERRORS)  # e.g. damaged
+
+
 def check_home(home: Path | None) -> None:
     """A home (``--home`` or HUMAN_PRETRAINING_HOME) must be a folder, e.g. not /dev/null."""
     paths = resolve_paths(home)
@@ -478,7 +492,7 @@ def main(
         try:
             check_home(args.home)
             return cmd_gui(args.home, args)
-        except UsageError as exc:
+        except GUI_START_ERRORS as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     handler: Handler = args.handler

@@ -92,7 +92,7 @@ def test_an_unopenable_file_gives_a_clear_error(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(DatabaseError, match="cannot open the database"):
+    with pytest.raises(DatabaseError, match="does not start like a SQLite database"):
         open_database(url(path))
     assert path.read_bytes() == b"this is not sqlite" * 100  # left untouched
 

@@ -6,6 +6,7 @@ and answered with a generic 500.
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, Response, jsonify
@@ -15,6 +16,7 @@ from human_pretraining.config.errors import ConfigError
 from human_pretraining.core.enforcement import NoAllowanceNeeded
 from human_pretraining.core.ledger import PurchaseRefused
 from human_pretraining.core.model import ValidationError
+from human_pretraining.services.errors import DatabaseError, DiskFull
 from human_pretraining.services.pairing import PairingRefused, PairingThrottled
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,18 @@ def register_error_handlers(app: Flask) -> None:
     def _config(exc: ConfigError) -> Response:
         return error_response(503, "config_invalid", str(exc))
 
+    @app.errorhandler(DiskFull)
+    def _disk_full(exc: DiskFull) -> Response:
+        # 507 Insufficient Storage: the client keeps the events and sends them again.
+        log.warning("%s", exc)
+        return error_response(507, "disk_full", _sentence(str(exc)))
+
+    @app.errorhandler(DatabaseError)
+    def _database(exc: DatabaseError) -> Response:
+        # Damaged, or a server away with no buffer: nothing was stored; say why.
+        log.error("%s", exc)
+        return error_response(503, "database_unavailable", _sentence(str(exc)))
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         code = (exc.name or "error").lower().replace(" ", "_")
@@ -90,5 +104,15 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # a file beside the database
+            log.warning("the disk is full: %s", exc)
+            return error_response(
+                507, "disk_full", "The disk is full; free some space and send this again."
+            )
         log.exception("unexpected error in the local endpoint")
         return error_response(500, "internal", "Internal error; the app's log has the details.")
+
+
+def _sentence(message: str) -> str:
+    """A service's message as a sentence for a client: capitalised, with a full stop."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

@@ -12,7 +12,10 @@ from human_pretraining.core.model import ValidationError
 from human_pretraining.services.copy import CopyError
 from human_pretraining.services.economy import AlreadyDone, NotFound
 from human_pretraining.services.export_file import ExportError
-from human_pretraining.store.database import DatabaseError
+from human_pretraining.store.database import DatabaseError, DiskFull
+
+# The endpoint answers DiskFull with 507 and any other DatabaseError with 503.
+__all__ = ["USER_ERRORS", "DatabaseError", "DiskFull"]
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     ConfigError,

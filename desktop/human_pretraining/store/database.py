@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import stat
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -37,6 +38,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
+# The WAL is copied back into the database and emptied once it passes this size
+# (after an ingestion commit) and on every background round; without it a steady
+# stream of writes with readers always present grew it past a gigabyte.
+WAL_CHECKPOINT_BYTES = 8 * 1024 * 1024
+# What SQLite leaves of the WAL file after a checkpoint resets it.
+JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
+# A background checkpoint gives up rather than keep writers waiting long.
+CHECKPOINT_BUSY_MS = 2_000
 
 
 class DatabaseError(RuntimeError):
@@ -45,6 +54,46 @@ class DatabaseError(RuntimeError):
 
 class DatabaseUnreachable(DatabaseError):
     """The database server cannot be reached now; it may come back (events are buffered)."""
+
+
+class DiskFull(DatabaseError):
+    """The disk under the database is full: this write was not made (nothing else is lost)."""
+
+
+class DatabaseDamaged(DatabaseError):
+    """The history file is damaged; it is left exactly as it is."""
+
+
+SQLITE_IOERR = 10
+SQLITE_FULL = 13  # the primary result code (the low byte of an extended one)
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+PG_DISK_FULL = "53100"
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+# Less than this free beside the database: an I/O error there is the full disk
+# (SQLite reports one when it cannot create or grow its -shm file).
+NEARLY_FULL_BYTES = 256 * 1024
+
+
+def no_room_beside(file: Path) -> bool:
+    """Whether the disk holding ``file`` has (nearly) no space left."""
+    try:
+        return shutil.disk_usage(file.parent).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def disk_full_error(where: str) -> DiskFull:
+    return DiskFull(
+        f"the disk is full: {where} cannot grow, so nothing new can be saved; everything saved "
+        "before is kept, and saving carries on once some space is freed"
+    )
 
 
 def server_address(url: URL) -> str:
@@ -122,6 +171,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -167,10 +217,14 @@ class Database:
         self.url = url
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         options: dict[str, Any] = {}
+        self.file = _sqlite_file(parsed) if self.is_sqlite else None
+        # Whether the file was there before this process: an existing file that
+        # is empty was emptied (damaged), a new one is empty until it is migrated.
+        self.existed = self.file is not None and self.file.exists()
         if self.is_sqlite:
             options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
-            if (file := _sqlite_file(parsed)) is not None:
-                private_sqlite_file(file)
+            if self.file is not None:
+                private_sqlite_file(self.file)
         else:
             options["pool_pre_ping"] = True
         self.engine = create_engine(url, **options)
@@ -191,10 +245,23 @@ class Database:
 
     @contextlib.contextmanager
     def _reachable(self) -> Iterator[None]:
-        """Turn a lost or refused server connection into :class:`DatabaseUnreachable`."""
+        """Turn a lost or refused server connection into :class:`DatabaseUnreachable`,
+        and a full disk into :class:`DiskFull`."""
         try:
             yield
         except SQLAlchemyDatabaseError as exc:
+            code = _sqlite_code(exc)
+            if (
+                code == SQLITE_FULL
+                or getattr(exc.orig, "sqlstate", None) == PG_DISK_FULL
+                or (code == SQLITE_IOERR and self.file is not None and no_room_beside(self.file))
+            ):
+                raise disk_full_error(self.where) from exc
+            if self.file is not None and _sqlite_code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+                # Found while running (the start-up check passed): say so, never go on.
+                from human_pretraining.store.health import damaged_error
+
+                raise damaged_error(self.file, str(exc.orig)) from exc
             if not self.is_sqlite and _lost_connection(exc):
                 raise unreachable_error(self.engine.url, exc) from exc
             raise
@@ -249,16 +316,31 @@ class Database:
             with conn.begin():
                 yield conn
 
+    @property
+    def wal_file(self) -> Path | None:
+        """The SQLite ``-wal`` file beside the database (None for a server or memory)."""
+        return None if self.file is None else self.file.with_name(self.file.name + "-wal")
+
     def checkpoint(self) -> None:
-        """Copy the WAL back into the database file without blocking readers or writers."""
+        """Copy the WAL back into the database file and empty it (the background round).
+
+        ``TRUNCATE`` waits for the readers of older snapshots and holds writers
+        back while it copies, so it waits at most ``CHECKPOINT_BUSY_MS``; the copy
+        itself is short because ingestion keeps the WAL under
+        ``WAL_CHECKPOINT_BYTES``. When it cannot finish now, the next round does.
+        """
         if self.is_sqlite:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            with self._reachable(), self.engine.connect() as conn:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_MS}")
+                try:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 conn.commit()
 
     def held(self) -> HeldConnection:
         """A connection kept open for one hot, serialised writer (see HeldConnection)."""
-        return HeldConnection(self.engine, self._reachable)
+        return HeldConnection(self.engine, self._reachable, self.wal_file)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -276,15 +358,44 @@ class HeldConnection:
         self,
         engine: Engine,
         reachable: Callable[[], contextlib.AbstractContextManager[None]],
+        wal_file: Path | None = None,
     ) -> None:
         self._engine = engine
         self._reachable = reachable
+        self._wal_file = wal_file
         self._conn: Connection | None = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with self._reachable(), self._transaction() as conn:
-            yield conn
+        with self._reachable():
+            with self._transaction() as conn:
+                yield conn
+            self._bound_wal()
+
+    def _bound_wal(self) -> None:
+        """After a commit: empty the WAL once it passes ``WAL_CHECKPOINT_BYTES``.
+
+        One ``stat`` per commit; the checkpoint itself (a few tens of
+        milliseconds for 8 MB) runs about once per 8 MB written, so only the
+        request that crosses the line waits for it. It runs on a pooled
+        connection: this one keeps prepared statements that would make SQLite
+        refuse ("database table is locked"). The events are committed already,
+        so a checkpoint that fails is logged and left to the next one.
+        """
+        if self._wal_file is None:
+            return
+        try:
+            size = self._wal_file.stat().st_size
+        except OSError:
+            return
+        if size <= WAL_CHECKPOINT_BYTES:
+            return
+        try:
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+        except SQLAlchemyDatabaseError as exc:
+            log.warning("WAL checkpoint after ingestion did not run: %s", exc)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Connection]:
@@ -309,7 +420,19 @@ class HeldConnection:
 
 
 def open_database(url: str) -> Database:
-    """Open (creating if needed) and migrate the database at ``url``."""
+    """Open (creating if needed) and migrate the database at ``url``.
+
+    An existing SQLite file is checked first (``store.health.check_at_start``):
+    a damaged one raises ``DatabaseDamaged`` and is never written to.
+    """
     db = Database(url)
+    if db.file is not None and db.existed:
+        from human_pretraining.store.health import check_at_start  # health imports this module
+
+        try:
+            check_at_start(db.file)
+        except BaseException:
+            db.close()
+            raise
     db.migrate()
     return db
