@@ -62,11 +62,12 @@ export async function stored(...keys) {
 
 /** Wait until `check()` is truthy, letting pending promises and I/O run; fails after `ms`. */
 export async function waitFor(check, what = "the condition", ms = 2_000) {
-  const deadline = performance.now() + ms;
+  const since = () => Number(process.hrtime.bigint() / 1_000_000n); // real time: Date.now is the test clock
+  const deadline = since() + ms;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (since() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
