@@ -55,11 +55,12 @@ class FakeElement {
 }
 
 /**
- * A document built from `htmlPath` (relative to extension/), with `search` as the
+ * A document built from `htmlPath` (relative to extension/; null for a web page), with `search` as the
  * page's query string. Returns {document, location, window, elements}.
  */
 export function loadPage(htmlPath, { search = "" } = {}) {
-  const html = readFileSync(new URL(`../../${htmlPath}`, import.meta.url), "utf-8");
+  // A web page for the content script: no extension HTML, just a document and a window.
+  const html = htmlPath ? readFileSync(new URL(`../../${htmlPath}`, import.meta.url), "utf-8") : "<body></body>";
   const elements = new Map();
   for (const match of html.matchAll(/<(\w+)([^>]*?)\bid="([^"]+)"([^>]*)>/g)) {
     const [whole, tag, before, id, after] = match;
