@@ -194,3 +194,51 @@ test("flushes started together share one delivery: every event is sent once", as
   await queue([event(4)]);
   assert.equal((await flush()).sent, 1);
 });
+
+test("a retry is due exactly at its time, not a moment later", async () => {
+  const { desktop } = await paired();
+  await queue([event(1)]);
+  desktop.up = false;
+  await flush();
+  desktop.up = true;
+  const { backoff } = await stored("backoff");
+  clock.set(backoff.nextAt - 1);
+  assert.deepEqual(await flush(), { sent: 0, waiting: true });
+  clock.set(backoff.nextAt);
+  assert.equal((await flush()).sent, 1);
+});
+
+test("only a 422 refuses an event for good: another error naming one drops nothing", async () => {
+  const { desktop } = await paired();
+  const events = [event(1), event(2)];
+  await queue(events);
+  const answer = desktop.answer;
+  desktop.answer = () =>
+    new Response(JSON.stringify({ error: "bad_request", message: "try again", field: "events[1].start" }), { status: 400 });
+  await flush();
+  const after = await stored("queue", "refused");
+  assert.deepEqual(ids(after.queue), ids(events));
+  assert.equal(after.refused ?? 0, 0);
+  desktop.answer = answer;
+  await flush({ force: true });
+  assert.deepEqual(sortedIds(desktop.received), ids(events));
+});
+
+test("a flush ends even while events keep arriving: at most 50 requests, the rest waits for the next", { timeout: 10_000 }, async () => {
+  const { desktop, browser } = await paired();
+  await queue([event(0)]);
+  // Every time a batch arrives, the tracker has queued one more event (a very busy browser).
+  let n = 0;
+  const answer = desktop.answer;
+  desktop.answer = (request) => {
+    n += 1;
+    const response = answer(request);
+    return browser.storage.local.get("queue").then(({ queue: now }) =>
+      browser.storage.local.set({ queue: [...now, event(n)] }).then(() => response),
+    );
+  };
+  const result = await flush();
+  assert.equal(result.sent, 50);
+  assert.equal(desktop.batches.length, 50);
+  assert.deepEqual(ids((await stored("queue")).queue), [event(50).id]); // nothing lost: it waits
+});
