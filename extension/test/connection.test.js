@@ -143,3 +143,45 @@ test("Firefox pairs under its own name", async () => {
   }
   assert.equal(env.desktop.requests[0].body.client, "Firefox extension");
 });
+
+test("a body is sent as JSON (the desktop refuses anything else)", async () => {
+  const { desktop, token } = await paired();
+  await call({ port: desktop.port, token }, "POST", "/api/v1/events", { events: [] }).catch(() => null);
+  assert.equal(desktop.requests.at(-1).contentType, "application/json");
+  await call({ port: desktop.port, token }, "GET", "/api/v1/summary");
+  assert.equal(desktop.requests.at(-1).contentType, undefined);
+});
+
+test("pairing clears the 'not paired' badge; a stopped app is not a success", async () => {
+  await updateBadge();
+  assert.equal(env.browser.badge.text, "!");
+  env.desktop.up = false;
+  assert.equal((await pair(5747, "ABC123")).ok, false);
+  env.desktop.up = true;
+  await pair(5747, "ABC123");
+  assert.equal(env.browser.badge.text, "");
+});
+
+test("the state's message follows the last answer, and a working summary means paired again", async () => {
+  const { desktop } = await paired();
+  await noteResult(new Offline("down at 10:00"));
+  await noteResult(new Offline("down at 10:05"));
+  assert.equal((await stored("conn")).conn.message, "down at 10:05");
+  await noteResult(new ApiError(401, { message: "A valid token is required" }));
+  assert.equal((await stored("conn")).conn.message, "A valid token is required");
+  desktop.up = true;
+  await noteResult(new Offline("down"));
+  await fetchSummary();
+  assert.deepEqual((await stored("conn")).conn.state, "paired");
+  desktop.tokens.clear();
+  assert.equal(await fetchSummary(), null); // revoked: no summary, no error
+  assert.equal((await stored("conn")).conn.state, "revoked");
+});
+
+test("a single lost event is already FULL on the badge", async () => {
+  await paired();
+  await env.browser.storage.local.set({ dropped: 1 });
+  await updateBadge();
+  assert.equal(env.browser.badge.text, "FULL");
+  assert.equal(env.browser.badge.color, "#b3261e");
+});

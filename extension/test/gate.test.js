@@ -153,3 +153,73 @@ test("'go back' returns to the tab's last allowed page, or closes a tab that has
   assert.deepEqual((await stored("lastAllowed")).lastAllowed, {});
   await forgetTab(12345);
 });
+
+test("a remembered verdict names subjects for 30 minutes, not a moment longer", async () => {
+  await paired();
+  await verdictFor(FEED);
+  clock.advance(30 * 60_000 - 1);
+  await verdictFor("https://notes.localhost/x");
+  assert.ok("feed.localhost/home" in (await stored("verdicts")).verdicts);
+  clock.advance(1);
+  await verdictFor("https://notes.localhost/y");
+  assert.equal("feed.localhost/home" in (await stored("verdicts")).verdicts, false);
+});
+
+test("navigating checks with the cached verdict (one request per page per 30 s)", async () => {
+  const { tabId } = await paired({ url: "https://notes.localhost/a" });
+  await checkTab(tabId, "https://notes.localhost/a");
+  await checkTab(tabId, "https://notes.localhost/a");
+  assert.equal(verdictRequests(), 1);
+});
+
+test("the subject the verdict names is reported for the page; a gated page's time is not counted", async () => {
+  env.desktop.rules["video.localhost/shorts"] = { category: "distraction", rate: -6 };
+  const { tabId } = await paired({ url: "https://video.localhost/shorts/abc" });
+  await cut();
+  await checkTab(tabId, "https://video.localhost/shorts/abc");
+  clock.advance(10_000);
+  env.browser.tabsById.get(tabId).url = FEED;
+  await cut();
+  await checkTab(tabId, FEED); // nudged: the page was replaced before it was seen
+  clock.advance(10_000);
+  await cut();
+  assert.deepEqual((await stored("queue")).queue.map((e) => `${e.subject} ${e.duration}`), ["video.localhost/shorts 10"]);
+});
+
+test("a pass that has just ended is not kept when another is granted", async () => {
+  await paired();
+  await env.browser.storage.local.set({ passes: { "old.localhost": { until: T0, kind: "surcharge" } } });
+  await continueAnyway(FEED);
+  assert.deepEqual(Object.keys((await stored("passes")).passes), ["feed.localhost"]);
+});
+
+test("buying right after the app stopped says nothing can be bought, even with a fresh cached verdict", async () => {
+  const { desktop } = await paired({ url: FEED });
+  await verdictFor(FEED);
+  desktop.up = false;
+  await assert.rejects(buy(FEED, 10), /nothing can be bought now/);
+  assert.equal(desktop.requests.filter((r) => r.path === "/api/v1/allowances").length, 0);
+});
+
+test("a purchase refused because the token was revoked shows the revoked state", async () => {
+  const { desktop } = await paired({ url: FEED });
+  const answer = desktop.answer;
+  desktop.answer = (request) =>
+    request.path === "/api/v1/allowances"
+      ? new Response(JSON.stringify({ error: "unauthorized", message: "A valid token is required" }), { status: 401 })
+      : answer(request);
+  await assert.rejects(buy(FEED, 10), /valid token/);
+  assert.equal((await stored("conn")).conn.state, "revoked");
+});
+
+test("when a pass ends the page is asked again, even if it was allowed seconds ago; browser pages are left alone", async () => {
+  const { tabId, windowId } = await paired({ url: FEED });
+  const settings = env.browser.openTab({ windowId, url: "chrome://settings/", active: false }).id;
+  await buy(FEED, 10);
+  clock.advance(600_000 - 10_000);
+  assert.equal(await checkTab(tabId, FEED), "allow"); // the desktop says allow: time is bought
+  clock.advance(11_000);
+  await onPassAlarm("pass:feed.localhost");
+  assert.equal(urlOf(tabId), nudgePage(FEED));
+  assert.equal(urlOf(settings), "chrome://settings/");
+});

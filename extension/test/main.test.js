@@ -13,6 +13,7 @@ async function startWorker() {
   await waitFor(async () => (await stored("segment")).segment && env.browser.alarms.all.has("tick"), "the worker to wake");
 }
 
+const queued = async () => (await stored("queue")).queue ?? [];
 const subjects = () => [...env.desktop.received.values()].map((e) => `${e.subject} ${e.duration}`);
 
 // Listeners start work the test does not wait for (a badge update after a delivery);
@@ -146,4 +147,66 @@ test("the window losing the focus cuts the stretch there", async () => {
   browser.alarms.onAlarm.fire({ name: "tick" });
   await waitFor(async () => (await stored("segment")).segment.start === clock.now, "the tick");
   assert.deepEqual(subjects(), ["notes.localhost 12"]);
+});
+
+test("the worker answers the pages' messages", async () => {
+  await paired();
+  await startWorker();
+  const status = await env.browser.sendFromPage("popup/popup.html", { kind: "status" });
+  assert.equal(status.conn.state, "paired");
+});
+
+test("the 30 s tick fetches the desktop's settings again after 10 minutes, not before", async () => {
+  const { browser, desktop } = await paired({ url: "https://notes.localhost/a" });
+  await browser.storage.local.set({ tracking: { idle_threshold_s: 180, store_titles: false, store_paths: false, fetchedAt: T0 } });
+  await startWorker();
+  desktop.tracking = { idle_threshold_s: 300, store_titles: false, store_paths: false };
+  const summaries = () => desktop.requests.filter((r) => r.path === "/api/v1/summary").length;
+  clock.set(T0 + 10 * 60_000);
+  browser.alarms.onAlarm.fire({ name: "tick" });
+  await waitFor(async () => (await stored("segment")).segment.start === clock.now && env.desktop.received.size === 1, "the tick");
+  await waitFor(() => browser.idleState.interval === 180, "the tick to finish");
+  assert.equal(summaries(), 0);
+  clock.advance(1);
+  browser.alarms.onAlarm.fire({ name: "tick" });
+  await waitFor(() => browser.idleState.interval === 300, "the new idle threshold");
+  assert.equal(summaries(), 1);
+});
+
+test("media starting or the title changing in the tab in front cuts the stretch; a background tab's title does not", async () => {
+  const { browser, tabId, windowId } = await paired({ url: "https://video.localhost/watch" });
+  const other = browser.openTab({ windowId, url: "https://notes.localhost/", active: false });
+  await startWorker();
+  clock.advance(5_000);
+  browser.tabs.onUpdated.fire(other.id, { title: "New mail" }, { ...other, title: "New mail" });
+  clock.advance(5_000);
+  const tab = browser.tabsById.get(tabId);
+  tab.audible = true;
+  browser.tabs.onUpdated.fire(tabId, { audible: true }, { ...tab });
+  await waitFor(async () => (await queued()).length === 1, "the cut");
+  clock.advance(7_000);
+  browser.tabs.onUpdated.fire(tabId, { title: "Episode 2" }, { ...tab, title: "Episode 2" });
+  await waitFor(async () => (await queued()).length === 2, "the cut");
+  const queue = await queued();
+  assert.deepEqual(queue.map((e) => e.duration), [10, 7]);
+  assert.deepEqual(queue[1].signals, { audible: true });
+});
+
+test("closing a tab or a window ends the stretch there and forgets the tab", async () => {
+  const { browser, tabId, windowId } = await paired({ url: "https://notes.localhost/a" });
+  await browser.storage.local.set({ lastAllowed: { [tabId]: "https://notes.localhost/a" } });
+  const second = browser.openTab({ windowId, url: "https://video.localhost/watch", active: false });
+  await startWorker();
+  clock.advance(8_000);
+  browser.tabsById.delete(tabId);
+  browser.tabsById.get(second.id).active = true;
+  browser.tabs.onRemoved.fire(tabId, { windowId, isWindowClosing: false });
+  await waitFor(async () => (await queued()).length === 1, "the cut");
+  assert.deepEqual((await stored("lastAllowed")).lastAllowed, {});
+  clock.advance(4_000);
+  browser.windowsById.delete(windowId);
+  browser.tabsById.delete(second.id);
+  browser.windows.onRemoved.fire(windowId);
+  await waitFor(async () => (await queued()).length === 2, "the cut");
+  assert.deepEqual((await queued()).map((e) => `${e.subject} ${e.duration}`), ["notes.localhost 8", "video.localhost 4"]);
 });

@@ -144,3 +144,15 @@ test("'check' asks the desktop now and reports a revoked token", async () => {
   assert.equal((await fromPopup({ kind: "flush" })).sent, 0);
   assert.equal(desktop.requests.filter((r) => r.path === "/api/v1/events").length, 0);
 });
+
+test("ports 1024 and 65535 are accepted (then the app is simply not found there)", async () => {
+  const options = (message) => env.browser.sendFromPage("options/options.html", message);
+  for (const port of ["1024", "65535"]) {
+    const answer = await options({ kind: "pair", port, code: "ABC123" });
+    assert.equal(answer.state, "offline", port);
+    assert.match(answer.message, new RegExp(`not reachable on port ${port}`));
+  }
+  for (const port of ["1023", "65536"]) {
+    assert.match((await options({ kind: "pair", port, code: "ABC123" })).message, /1024 to 65535/);
+  }
+});

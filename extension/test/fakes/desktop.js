@@ -41,6 +41,7 @@ export function createDesktop({ port = 5747 } = {}) {
     balance: 100,
     tracking: { idle_threshold_s: 180, store_titles: false, store_paths: false },
     held: null,
+    allowances: {}, // subject -> until (ms): bought time running
     loseNextAnswer: false, // the next request is handled, but its answer never arrives
 
     /** Every POSTed batch of events, as lists of ids. */
@@ -81,7 +82,10 @@ export function createDesktop({ port = 5747 } = {}) {
       });
       names.sort((a, b) => b.length - a.length); // the most specific rule wins
       if (!names.length) return { ...neutral(hostname), balance: desktop.balance };
-      return { ...neutral(names[0]), ...desktop.rules[names[0]], subject: names[0], balance: desktop.balance };
+      const verdict = { ...neutral(names[0]), ...desktop.rules[names[0]], subject: names[0], balance: desktop.balance };
+      const left = (desktop.allowances[names[0]] ?? 0) - Date.now();
+      // While bought time runs the page is allowed.
+      return left > 0 ? { ...verdict, verdict: "allow", allowance_remaining_s: Math.ceil(left / 1000) } : verdict;
     },
 
     fetch: async (url, init = {}) => {
@@ -93,7 +97,8 @@ export function createDesktop({ port = 5747 } = {}) {
       const auth = (init.headers ?? {}).Authorization ?? "";
       const token = auth.startsWith("Bearer ") ? auth.slice(7) : null;
       const body = init.body === undefined ? undefined : JSON.parse(init.body);
-      const request = { method, path: parsed.pathname, query: parsed.searchParams, body, token };
+      const contentType = (init.headers ?? {})["Content-Type"];
+      const request = { method, path: parsed.pathname, query: parsed.searchParams, body, token, contentType };
       desktop.requests.push(request);
       if (desktop.held) {
         const { arrive, released } = desktop.held;
@@ -110,8 +115,11 @@ export function createDesktop({ port = 5747 } = {}) {
       return response;
     },
 
-    answer({ method, path, query, body, token }) {
+    answer({ method, path, query, body, token, contentType }) {
       const route = `${method} ${path}`;
+      if (method === "POST" && contentType !== "application/json") {
+        return error(415, "unsupported_media_type", "Send the body as application/json.");
+      }
       if (route === "POST /api/v1/pair") {
         if (!desktop.codes.has(body.code)) return error(403, "pairing_refused", "The code is wrong or expired.");
         desktop.codes.delete(body.code);
@@ -135,6 +143,7 @@ export function createDesktop({ port = 5747 } = {}) {
         if (cost > desktop.balance) return error(402, "insufficient_points", "Not enough points.");
         desktop.balance -= cost;
         const remaining_s = body.minutes * 60;
+        desktop.allowances[verdict.subject] = Date.now() + remaining_s * 1000;
         return json(201, {
           reward: `${body.minutes} min of ${verdict.subject}`, cost, balance: desktop.balance,
           ends: new Date(Date.now() + remaining_s * 1000).toISOString(), remaining_s,
