@@ -185,3 +185,10 @@ test("a single lost event is already FULL on the badge", async () => {
   assert.equal(env.browser.badge.text, "FULL");
   assert.equal(env.browser.badge.color, "#b3261e");
 });
+
+test("a new state is recorded even when its message reads the same", async () => {
+  await paired();
+  await noteResult(new ApiError(401, { message: "no answer" }));
+  await noteResult(new Offline("no answer"));
+  assert.equal((await stored("conn")).conn.state, "offline");
+});
