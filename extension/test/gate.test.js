@@ -223,3 +223,13 @@ test("when a pass ends the page is asked again, even if it was allowed seconds a
   assert.equal(urlOf(tabId), nudgePage(FEED));
   assert.equal(urlOf(settings), "chrome://settings/");
 });
+
+test("a verdict after the app came back shows the connection as paired again", async () => {
+  const { desktop } = await paired();
+  desktop.up = false;
+  await verdictFor(FEED, { fresh: true });
+  assert.equal((await stored("conn")).conn.state, "offline");
+  desktop.up = true;
+  await verdictFor(FEED, { fresh: true });
+  assert.equal((await stored("conn")).conn.state, "paired");
+});
