@@ -51,7 +51,7 @@ async function deliver(force) {
     }
     sent += batch.length;
     await locked(async () => {
-      const now = await load({ queue: [], dropped: 0 });
+      const now = await load({ queue: [] });
       await save({ queue: removeIds(now.queue, batch.map((e) => e.id)), backoff: DEFAULTS.backoff });
     });
     await noteResult(null);

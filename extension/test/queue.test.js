@@ -50,3 +50,40 @@ test("the refused event's index comes from the 422 field", () => {
   assert.equal(refusedIndex("events"), null);
   assert.equal(refusedIndex(undefined), null);
 });
+
+test("removeIds removes by id, wherever the ids are in the queue", () => {
+  const queue = [ev("a"), ev("b"), ev("c"), ev("d"), ev("e")];
+  assert.deepEqual(removeIds(queue, ["d", "b"]).map((e) => e.id), ["a", "c", "e"]);
+  assert.deepEqual(removeIds(queue, ["e"]).map((e) => e.id), ["a", "b", "c", "d"]);
+  // Ids that are not queued (already removed) change nothing.
+  assert.deepEqual(removeIds(queue, ["x", "y"]).map((e) => e.id), ["a", "b", "c", "d", "e"]);
+  assert.deepEqual(removeIds(queue, []), queue);
+});
+
+test("append fills exactly to capacity and keeps the queue it was given otherwise", () => {
+  const full = append([ev(1)], [ev(2), ev(3)], 2);
+  assert.deepEqual(full.queue.map((e) => e.id), ["1", "2"]);
+  assert.equal(full.dropped, 1);
+  const nothing = append([ev(1)], [], 2);
+  assert.deepEqual(nothing, { queue: [ev(1)], dropped: 0 });
+  const over = append([ev(1), ev(2), ev(3)], [ev(4)], 2); // a capacity lowered below the queue
+  assert.deepEqual(over.queue.map((e) => e.id), ["1", "2", "3"]);
+  assert.equal(over.dropped, 1);
+});
+
+test("the default capacity is the 20,000 events the README promises", async () => {
+  const { MAX_QUEUE } = await import("../lib/queue.js");
+  assert.equal(MAX_QUEUE, 20_000);
+  const queue = Array.from({ length: 19_999 }, (_, i) => ev(i));
+  const { queue: filled, dropped } = append(queue, [ev("x"), ev("y")]);
+  assert.equal(filled.length, 20_000);
+  assert.equal(dropped, 1);
+});
+
+test("a 422 names the refused event only in an events[i] field at the start", () => {
+  assert.equal(refusedIndex("events[0]"), 0);
+  assert.equal(refusedIndex("events[7].signals.scroll_s"), 7);
+  assert.equal(refusedIndex("other.events[3]"), null);
+  assert.equal(refusedIndex("events[x]"), null);
+  assert.equal(refusedIndex(""), null);
+});

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -40,12 +41,64 @@ def node_modules() -> Path:
     return modules
 
 
+def tap_summary(stdout: str) -> dict[str, int]:
+    """The counts at the end of node --test's TAP output (``# tests 12``, ``# fail 0``, ...)."""
+    return {key: int(n) for key, n in re.findall(r"^# (\w+) (\d+)$", stdout, re.MULTILINE)}
+
+
+def node_run_problems(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """Why a ``node --test`` run is not a pass; empty when it is one."""
+    problems = []
+    if done.returncode != 0:
+        problems.append(f"exit status {done.returncode}")
+    summary = tap_summary(done.stdout)
+    # A run where nothing ran must not pass. Node 20 reports a file that registered
+    # no tests as one passing test named after the file, so those are not counted.
+    empty = re.findall(r"^ok \d+ - (\S+\.test\.js)$", done.stdout, re.MULTILINE)
+    problems += [f"{Path(name).name}: no tests ran" for name in empty]
+    if summary.get("tests", 0) - len(empty) <= 0:
+        problems.append("no tests ran")
+    if summary.get("fail", 1) != 0:
+        problems.append(f"{summary.get('fail', 'an unknown number of')} tests failed")
+    if summary.get("pass") != summary.get("tests"):
+        problems.append("not every test passed")
+    return problems
+
+
 def test_node_unit_tests_pass() -> None:
     if shutil.which("node") is None:
         pytest.fail(f"node not found. {HINT}", pytrace=False)
-    done = run(["node", "--test", "test/"])
-    assert done.returncode == 0, f"node --test failed:\n{done.stdout}\n{done.stderr}"
-    assert "# fail 0" in done.stdout and "# pass " in done.stdout, done.stdout
+    # The same files as `npm test` (test/*.test.js); helpers in test/fakes/ are not tests.
+    files = sorted(str(path.relative_to(EXTENSION)) for path in EXTENSION.glob("test/*.test.js"))
+    assert files, "no test files match extension/test/*.test.js"
+    done = run(["node", "--test", *files])
+    problems = node_run_problems(done)
+    assert not problems, f"node --test: {problems}\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("// a test file whose tests never registered\n", "x.test.js: no tests ran"),
+        ('import {test} from "node:test"; test("x", () => assert(false));', "1 tests failed"),
+    ],
+)
+def test_a_node_run_without_passing_tests_is_not_a_pass(
+    tmp_path: Path, source: str, problem: str
+) -> None:
+    if shutil.which("node") is None:
+        pytest.fail(f"node not found. {HINT}", pytrace=False)
+    (tmp_path / "package.json").write_text('{"type": "module"}', "utf-8")
+    (tmp_path / "x.test.js").write_text('import assert from "node:assert";\n' + source, "utf-8")
+    done = subprocess.run(
+        ["node", "--test", "x.test.js"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert problem in node_run_problems(done)
 
 
 def test_web_ext_lint_passes(node_modules: Path) -> None:
