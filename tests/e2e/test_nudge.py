@@ -20,6 +20,9 @@ from tests.e2e.conftest import EXTENSION_ORIGIN, Browser, Desktop, queued, wait_
 NUDGE = re.compile(re.escape(f"{EXTENSION_ORIGIN}/pages/nudge.html") + r"\?u=.*")
 
 
+MAX_QUEUE = 20_000  # extension/lib/queue.js: about a week of browsing
+
+
 def visit(page: Page, url: str) -> None:
     """Navigate; the extension may replace the navigation with its own page."""
     try:
@@ -131,14 +134,35 @@ def test_block_offers_only_buying_or_going_back(
     assert reward_points(desktop) == 0
 
 
-def test_a_full_queue_is_shown_not_hidden(paired: Browser) -> None:
-    """Events that did not fit the queue are counted, shown on the badge and in the popup."""
-    worker = paired.worker()
-    worker.evaluate("chrome.storage.local.set({dropped: 3})")
+def test_a_full_queue_is_shown_not_hidden(
+    paired: Browser, desktop: Desktop, sites: Callable[..., str]
+) -> None:
+    """Events that did not fit the queue are counted, shown on the badge and in the popup.
+
+    The app is down and the queue one event short of its 20,000 (a week away, filled
+    here rather than browsed for a week); real browsing then overflows it, so the count
+    comes from the extension's own cut-and-append path."""
+    desktop.stop()
+    paired.worker().evaluate(
+        """(room) => chrome.storage.local.set({queue: Array.from({length: room}, (_, i) => ({
+            id: `00000000-0000-7000-8000-${String(i).padStart(12, "0")}`, source: "web",
+            subject: "old.localhost", start: new Date(Date.now() - 3600e3).toISOString(),
+            duration_s: 1}))})""",
+        MAX_QUEUE - 1,
+    )
+    page = paired.ctx.new_page()
+    page.goto(sites("learn", "/1"))
+    time.sleep(1.0)
+    page.goto(sites("feed", "/1"))
+    time.sleep(1.0)
+    page.goto("about:blank")  # ends the last stretch: two stretches cut, one fits
+    dropped = wait_until(lambda: paired.storage("dropped").get("dropped", 0) >= 1)
+    assert len(queued(paired)) == MAX_QUEUE
     popup = paired.extension_page("popup/popup.html")
     popup.wait_for_selector("#dropped:not([hidden])")
-    assert "3 events could not be recorded" in popup.inner_text("#dropped")
-    assert paired.worker().evaluate("chrome.action.getBadgeText({})") == "FULL"
+    shown = popup.inner_text("#dropped")
+    assert f"{paired.storage('dropped')['dropped']} events could not be recorded" in shown
+    assert dropped and paired.worker().evaluate("chrome.action.getBadgeText({})") == "FULL"
     popup.click("#dismiss")
     popup.wait_for_selector("#dropped[hidden]", state="attached")
     assert paired.worker().evaluate("chrome.action.getBadgeText({})") == ""
