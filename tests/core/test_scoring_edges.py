@@ -343,3 +343,164 @@ def test_schedule_steps_split_time_by_minute_without_changing_points() -> None:
     result = score_day([span], by_minute, BOUNDS, SETTINGS, (), step_ms=MINUTE_MS)
     # 5 min x +2 = +10, 5 min x -4 = -20.
     assert {r: t.points for r, t in result.rules.items()} == {"vscode": 10_000, "shorts": -20_000}
+
+
+# ------------------------------------------------------- found by mutation testing
+
+
+def test_an_allowance_without_a_site_or_category_covers_nothing() -> None:
+    empty = Allowance(at(0), at(10))
+    assert not empty.covers(Source.WEB, "youtube.com/shorts", Category.DISTRACTION)
+    site = Allowance(at(0), at(10), site="youtube.com")
+    # A site allowance is for web time only, even if an app reports the same text.
+    assert not site.covers(Source.APP, "youtube.com", Category.DISTRACTION)
+    assert site.covers(Source.WEB, "youtube.com", Category.DISTRACTION)
+
+
+def test_a_free_rule_keeps_its_weighted_time_under_an_allowance() -> None:
+    # Allowances prepay costs only; a rule that costs nothing keeps its time's weight.
+    span = web("news.example", at(0), at(10))
+    allowance = Allowance(at(0), at(10), category=Category.NEUTRAL)
+    [row] = score([span], [allowance]).usage
+    assert (row.active_ms, row.weighted, row.points) == (10 * MINUTE_MS, 10 * MINUTE_MS * 100, 0)
+
+
+def test_a_very_high_rate_shows_no_phantom_time() -> None:
+    # 6000 points a minute = 100 milli-points a millisecond: 1 ms is exactly 100.
+    huge = {"code": replace(CODE, rate=6_000_000), "/notes": replace(NOTES, rate=6_000_000)}
+    time_only = score([Span(Source.APP, "code", T0, T0 + 1)], rules=huge)
+    assert time_only.rules["vscode"].points == 100
+    # One word at 25 words a minute = 2.4 s = 240_000 milli-points, nothing more.
+    words_only = score([Span(Source.OUTPUT, "/notes", T0, T0, words=1)], rules=huge)
+    assert words_only.rules["notes"].points == 240_000
+
+
+def test_doomscrolling_needs_some_scrolling_even_at_a_zero_threshold() -> None:
+    never = replace(SETTINGS, doomscroll_share_pct=0)
+    still = Span(Source.WEB, "youtube.com/shorts", at(0), at(10))
+    scrolled = replace(still, scroll_ms=1)
+    assert points_with(never, [still]) == {"shorts": -40_000}
+    assert points_with(never, [scrolled]) == {"shorts": -60_000}
+
+
+def test_even_a_two_millisecond_span_can_be_doomscrolling() -> None:
+    # Weighted time is ms x percent: 2 ms at 150 % = 300; 1 ms = 150.
+    two = Span(Source.WEB, "youtube.com/shorts", T0, T0 + 2, scroll_ms=1)
+    one = Span(Source.WEB, "youtube.com/shorts", T0 + 10, T0 + 11, scroll_ms=1)
+    assert [row.weighted for row in score([two]).usage] == [300]
+    assert [row.weighted for row in score([one]).usage] == [150]
+
+
+def test_surcharge_and_doomscrolling_multiply_to_whole_percent() -> None:
+    # 150 % x 125 % = 187.5 %, kept at 187 %: 10 min x -4 x 1.87 = -74.8 points.
+    cheaper = replace(SETTINGS, nudge_surcharge_pct=125)
+    span = Span(
+        Source.WEB, "youtube.com/shorts", at(0), at(10), Flags.SURCHARGE, scroll_ms=5 * MINUTE_MS
+    )
+    assert points_with(cheaper, [span]) == {"shorts": -74_800}
+
+
+def test_the_last_hour_of_the_day_is_scored() -> None:
+    last = BOUNDS[-2]  # 23:00 UTC
+    spans = [
+        Span(Source.APP, "code", last + 30 * MINUTE_MS, BOUNDS[-1] + 30 * MINUTE_MS),
+        Span(Source.OUTPUT, "/notes", last + 59 * MINUTE_MS, last + 59 * MINUTE_MS, words=25),
+    ]
+    assert points(spans) == {"vscode": 60_000, "notes": 3_000}  # 30 min x 2; 1 min x 3
+
+
+def test_usage_rows_add_up_every_piece_of_a_subject() -> None:
+    spans = [
+        Span(Source.APP, "code", at(0), at(5)),
+        Span(Source.APP, "code", at(50), at(70)),  # crosses into the next hour
+        Span(Source.OUTPUT, "/notes", at(1), at(1), words=30),
+        Span(Source.OUTPUT, "/notes", at(2), at(2), words=20),
+    ]
+    rows = {row.subject: row for row in score(spans).usage}
+    assert (rows["code"].active_ms, rows["code"].weighted) == (25 * MINUTE_MS, 25 * MINUTE_MS * 100)
+    assert rows["/notes"].words == 50
+
+
+def test_usage_rows_name_their_device_and_source() -> None:
+    spans = [
+        Span(Source.APP, "code", at(0), at(5), device=7),
+        Span(Source.WEB, "youtube.com/shorts", at(0), at(5), device=8),
+    ]
+    rows = sorted((row.device, row.source, row.subject) for row in score(spans).usage)
+    assert rows == [(7, Source.APP, "code"), (8, Source.WEB, "youtube.com/shorts")]
+
+
+def test_words_are_classified_at_the_moment_they_were_reported() -> None:
+    seen: list[int] = []
+
+    def by_time(span: Span, instant: int) -> Rule | None:
+        seen.append(instant)
+        return NOTES
+
+    score_day([Span(Source.OUTPUT, "/notes", at(7), at(7), words=25)], by_time, BOUNDS, SETTINGS)
+    assert seen == [at(7)]
+
+
+def test_words_in_two_clock_hours_get_two_hourly_caps() -> None:
+    # 100 words = 4 min x 3 = 12 points per report; an hourly cap of 20.
+    capped = {"/notes": replace(NOTES, hourly_cap=20_000)}
+    same_hour = [
+        Span(Source.OUTPUT, "/notes", at(10), at(10), words=100),
+        Span(Source.OUTPUT, "/notes", at(50), at(50), words=100),
+    ]
+    two_hours = [same_hour[0], replace(same_hour[1], start_ms=at(70), end_ms=at(70))]
+    assert score(same_hour, rules=capped).rules["notes"].points == 20_000
+    assert score(two_hours, rules=capped).rules["notes"].points == 24_000
+
+
+def test_schedule_steps_cut_at_whole_minutes_even_when_time_starts_mid_minute() -> None:
+    # 09:04:30-09:06:00; the classifier says focus before 09:05 and distraction after:
+    # 30 s x +2 = +1 point, 60 s x -4 = -4 points.
+    def by_minute(span: Span, instant: int) -> Rule | None:
+        return CODE if instant < at(5) else SHORTS
+
+    span = Span(Source.APP, "code", at(4.5), at(6))
+    result = score_day([span], by_minute, BOUNDS, SETTINGS, (), step_ms=MINUTE_MS)
+    assert {r: t.points for r, t in result.rules.items()} == {"vscode": 1_000, "shorts": -4_000}
+
+
+def test_a_fully_prepaid_rule_shares_zero_points_among_its_subjects() -> None:
+    spans = [web("youtube.com/shorts", at(0), at(5)), web("youtube.com/watch", at(5), at(10))]
+    allowance = Allowance(at(0), at(10), site="youtube.com")
+    result = score(spans, [allowance])
+    assert result.rules["shorts"].points == 0
+    assert [row.points for row in result.usage] == [0, 0]
+
+
+def test_three_subjects_share_a_rule_exactly() -> None:
+    # 1, 2 and 3 minutes at -4: -4, -8 and -12 points, -24 in all.
+    spans = [
+        web("youtube.com/shorts", at(0), at(1)),
+        web("youtube.com/watch", at(10), at(12)),
+        web("youtube.com/shorts2", at(20), at(23)),
+    ]
+    rules = {**RULES, "youtube.com/shorts2": SHORTS}
+    shares = {row.subject: row.points for row in score(spans, rules=rules).usage}
+    assert shares == {
+        "youtube.com/shorts": -4_000,
+        "youtube.com/watch": -8_000,
+        "youtube.com/shorts2": -12_000,
+    }
+
+
+def test_shares_are_whole_milli_points() -> None:
+    spans = [
+        web("youtube.com/shorts", at(0), at(1)),
+        web("youtube.com/watch", at(10), at(12)),
+        Span(Source.OUTPUT, "/notes", at(1), at(1), words=7),
+        Span(Source.OUTPUT, "/notes/b", at(2), at(2), words=11),
+    ]
+    rules = {**RULES, "/notes/b": NOTES}
+    assert all(type(row.points) is int for row in score(spans, rules=rules).usage)
+
+
+def points_with(settings: Settings, spans: list[Span]) -> dict[str, int]:
+    def by_table(span: Span, _at: int) -> Rule | None:
+        return RULES.get(span.subject)
+
+    return {r: t.points for r, t in score_day(spans, by_table, BOUNDS, settings).rules.items()}
