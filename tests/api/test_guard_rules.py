@@ -16,6 +16,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from human_pretraining.api.server import ApiServer
 from human_pretraining.services.context import App
 from human_pretraining.store.models import SeenEvent
 from tests.api.conftest import CHROME_ORIGIN, Live, make_event
@@ -72,7 +73,11 @@ def test_each_firefox_install_uses_its_own_token(live: Live) -> None:
 
 def test_any_firefox_install_may_pair_but_nothing_else_before_pairing(live: Live) -> None:
     health = live.session.get(live.url("/api/v1/health"), headers={"Origin": FIREFOX_A})
-    assert refusal(health)[:2] == (403, "origin_not_allowed")
+    assert refusal(health) == (
+        403,
+        "origin_not_allowed",
+        "This origin may not use the local endpoint.",
+    )
     assert "Access-Control-Allow-Origin" not in health.headers
     token = live.pair("firefox-a", origin=FIREFOX_A)  # asserts 201
     health = live.session.get(live.url("/api/v1/health"), headers={"Origin": FIREFOX_A})
@@ -107,6 +112,24 @@ def test_other_hosts_are_refused_with_the_host_code(live: Live, host: str) -> No
         "host_not_allowed",
         "Requests must be addressed to 127.0.0.1 or localhost.",
     )
+
+
+def test_a_server_bound_to_another_address_accepts_that_address_as_host(app: App) -> None:
+    # --allow-remote on another address (here 127.0.0.2, still this machine): requests
+    # addressed to it are accepted, as are the loopback names.
+    server = ApiServer(app, "127.0.0.2", 0, allow_remote=True)
+    server.start()
+    try:
+        with requests.Session() as session:
+            response = session.get(f"http://127.0.0.2:{server.port}/api/v1/health")
+            assert response.status_code == 200
+            other = session.get(
+                f"http://127.0.0.2:{server.port}/api/v1/health",
+                headers={"Host": f"127.0.0.3:{server.port}"},
+            )
+            assert other.status_code == 403
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
