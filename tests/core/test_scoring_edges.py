@@ -504,3 +504,19 @@ def points_with(settings: Settings, spans: list[Span]) -> dict[str, int]:
         return RULES.get(span.subject)
 
     return {r: t.points for r, t in score_day(spans, by_table, BOUNDS, settings).rules.items()}
+
+
+def test_a_capped_words_rule_shares_its_points_by_words_rounding_down() -> None:
+    # 7 + 14 words would be 21 / 25 min x 3 = 2.52 points; the hourly cap holds it at 1.
+    # Shares by words: 1000 x 7 / 21 = 333.3 -> 333, the last file takes the rest, 667.
+    capped = {
+        "/notes": replace(NOTES, hourly_cap=1_000),
+        "/notes/b": replace(NOTES, hourly_cap=1_000),
+    }
+    spans = [
+        Span(Source.OUTPUT, "/notes", at(1), at(1), words=7),
+        Span(Source.OUTPUT, "/notes/b", at(2), at(2), words=14),
+    ]
+    result = score(spans, rules=capped)
+    assert result.rules["notes"].points == 1_000
+    assert {row.subject: row.points for row in result.usage} == {"/notes": 333, "/notes/b": 667}
