@@ -13,6 +13,10 @@ each round the threads are joined and the books are checked:
 * the balance equals the sum of the ledger, and re-settling every day from scratch
   books nothing: what was settled while writes raced is what the data says.
 
+Both tests run on SQLite and on PostgreSQL (the session's throwaway server, see
+tests/pg.py): on PostgreSQL the writers really run at once, and the settler's day
+locks and the spending lock are what keeps the books straight.
+
 Why rounds: settling re-scores whole days, so a settle that raced an ingest and
 lost it is healed by the next ingest into that day. Only the last writes of a run
 can show such a race, and each round end is another chance to see it.
@@ -119,6 +123,12 @@ def timeline(*lanes: Lane) -> Iterator[list[dict[str, Any]]]:
                 minutes_ago -= BEAT_S / 60
             yield batch
             size = 5 + (size * 7) % 16
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Overrides tests/conftest.py's SQLite-only default for this module."""
+    return str(request.param)
 
 
 # ------------------------------------------------------------ the writers

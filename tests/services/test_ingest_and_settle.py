@@ -1,14 +1,22 @@
 """The ingestion path and settlement on a real SQLite file, with the default rules.
 
-Clock: 2026-11-26 15:00 Berlin (see tests/conftest.py). Default rules used here:
-``vscode`` focus +2/min, ``youtube-shorts`` distraction -4/min, ``docs-python``
-learning (rate from the default file), firefox is a browser.
+Clock: 2026-11-26 15:00 Berlin (see tests/conftest.py). The default rules used here
+(shared/default-config.toml), written out by hand below so that a change of the
+matcher or the file shows up as a failure instead of moving the expectation along:
+``vscode`` focus +1/min, ``youtube-shorts`` distraction -4/min, ``youtube``
+distraction -1/min, ``python-docs`` learning +2/min, ``notes-folder`` output
++3/min; firefox is a browser.
+
+Each example of the property test at the end gets a database of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,10 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from human_pretraining.config.paths import DATABASE_URL_ENV
 from human_pretraining.core.model import MINUTE_MS, ValidationError
-from human_pretraining.core.rules import RuleSet
-from human_pretraining.core.subjects import Subject
-from human_pretraining.services.context import App
+from human_pretraining.services.context import App, open_app
 from human_pretraining.store.ledger import balance, ledger_sum
 from human_pretraining.store.models import ActivitySpan, LedgerEntry, SeenEvent
 from tests.conftest import NOW, FakeClock
@@ -60,10 +67,12 @@ def activity_points(app: App) -> int:
         )
 
 
-def rate(app: App, subject: Subject) -> int:
-    rule = RuleSet(app.config().rules).match(subject)
-    assert rule is not None
-    return rule.rate
+# Milli-points a minute of the default rules (shared/default-config.toml).
+VSCODE = 1_000  # vscode: +1 a minute (daily cap 240)
+SHORTS = -4_000  # youtube-shorts: -4 a minute
+YOUTUBE = -1_000  # youtube (any other page of it): -1 a minute
+PYTHON_DOCS = 2_000  # python-docs: +2 a minute (daily cap 120)
+NOTES = 3_000  # notes-folder: +3 a minute of words (daily cap 180)
 
 
 T = NOW - timedelta(hours=3)  # 12:00 Berlin, the same local day
@@ -73,13 +82,10 @@ def test_focused_work_earns_and_feeds_cost(app: App) -> None:
     app.ingestor.ingest(heartbeats("code", T, 30))
     app.ingestor.ingest(heartbeats("youtube.com/shorts", T + timedelta(minutes=40), 10, "web"))
     app.settler.settle()
-    expected = 30 * rate(app, Subject.app("code")) + 10 * rate(
-        app, Subject.site("youtube.com/shorts")
-    )
-    assert app.queries.balance() == expected
+    assert app.queries.balance() == 30_000 - 40_000  # 30 min x +1, 10 min x -4
     summary = app.queries.summary()
-    assert summary.earned_today == 30 * rate(app, Subject.app("code"))
-    assert summary.spent_today == -10 * rate(app, Subject.site("youtube.com/shorts"))
+    assert summary.earned_today == 30_000
+    assert summary.spent_today == 40_000
 
 
 def test_heartbeats_merge_into_one_span(app: App) -> None:
@@ -110,10 +116,10 @@ def test_a_growing_span_books_only_the_difference(app: App) -> None:
     app.settler.settle()
     app.ingestor.ingest(heartbeats("code", T + timedelta(minutes=10), 10))
     app.settler.settle()
-    assert app.queries.balance() == 20 * rate(app, Subject.app("code"))
+    assert app.queries.balance() == 20 * VSCODE
     with app.db.read() as conn:
         amounts = conn.execute(select(LedgerEntry.amount).order_by(LedgerEntry.id)).scalars().all()
-    assert amounts == [10 * rate(app, Subject.app("code"))] * 2
+    assert amounts == [10_000, 10_000]  # 10 min x +1, then the next 10 min
 
 
 def test_browser_time_goes_to_the_site_not_the_browser(app: App) -> None:
@@ -122,18 +128,17 @@ def test_browser_time_goes_to_the_site_not_the_browser(app: App) -> None:
     app.settler.settle()
     usage = {row.subject: row.active_ms for row in app.queries.usage(20261126, 20261126)}
     assert usage == {"docs.python.org": 30 * MINUTE_MS}
-    assert activity_points(app) == 30 * rate(app, Subject.site("docs.python.org"))
+    assert activity_points(app) == 60_000  # 30 min x +2 on the site, nothing for firefox
 
 
 def test_continuing_past_a_nudge_costs_the_surcharge(app: App) -> None:
-    shorts = rate(app, Subject.site("youtube.com/shorts"))
     app.ingestor.ingest(heartbeats("youtube.com/shorts", T, 5, "web"))
     app.ingestor.ingest(
         heartbeats("youtube.com/shorts", T + timedelta(minutes=10), 5, "web", surcharge=True)
     )
     app.settler.settle()
-    surcharge = app.config().settings.nudge_surcharge_pct
-    assert activity_points(app) == 5 * shorts + 5 * shorts * surcharge // 100
+    # 5 min x -4, then 5 min x -4 x 2 (the default 200 % surcharge).
+    assert activity_points(app) == -20_000 - 40_000
 
 
 def test_a_batch_with_one_bad_event_stores_nothing(app: App) -> None:
@@ -184,8 +189,7 @@ def test_words_written_earn_output_points(app: App) -> None:
     folder = next(r.matcher.path for r in app.config().rules if r.source.value == "output")
     app.ingestor.ingest([event(f"{folder}/draft.md", T, 0, "output", words=500)])
     app.settler.settle()
-    wpm = app.config().settings.words_per_minute
-    assert activity_points(app) == 500 * rate(app, Subject.output(folder)) // wpm
+    assert activity_points(app) == 60_000  # 500 words / 25 a minute = 20 min x +3
 
 
 def test_a_task_pays_once_per_day(app: App) -> None:
@@ -221,8 +225,8 @@ def test_an_allowance_prepays_the_site_for_exactly_its_minutes(app: App, clock: 
     clock.advance(minutes * 60)
     app.ingestor.ingest(heartbeats(site, start, minutes, "web"))
     app.settler.settle()
-    per_minute = rate(app, Subject.site(site))
-    assert app.queries.balance() == bought.balance + 10 * per_minute
+    assert site == "youtube.com"
+    assert app.queries.balance() == bought.balance + 10 * YOUTUBE  # only the 10 min past it
 
 
 def test_goal_bonus_is_booked_once_when_the_goal_is_met(app: App) -> None:
@@ -260,7 +264,7 @@ def test_a_session_across_local_midnight_is_booked_on_each_day_for_its_minutes(
     clock.ms = int(datetime(2026, 12, 1, 23, 27, tzinfo=UTC).timestamp() * 1000)  # 00:27
     app.ingestor.ingest(beats[2:])
     app.settler.settle()
-    per_minute = rate(app, Subject.app("code"))
+    per_minute = VSCODE  # "code" is VS Code's process name
     with app.db.read() as conn:
         booked = dict(
             conn.execute(
@@ -274,6 +278,22 @@ def test_a_session_across_local_midnight_is_booked_on_each_day_for_its_minutes(
     assert [r.active_ms for r in app.queries.usage(20261202, 20261202)] == [7 * MINUTE_MS]
 
 
+@contextlib.contextmanager
+def fresh_app(
+    base: Path, backend: str, new_database: Callable[[bool], str], mp: pytest.MonkeyPatch
+) -> Iterator[App]:
+    """An app with a home and a database of its own, closed afterwards."""
+    if backend != "sqlite":
+        mp.setenv(DATABASE_URL_ENV, new_database(True))
+    application = open_app(base / uuid.uuid4().hex, clock=FakeClock())
+    try:
+        yield application
+    finally:
+        application.close()
+
+
+# The fixtures give factories, not a database: every example opens its own app, so no
+# example starts from what an earlier one left behind.
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -293,7 +313,11 @@ def test_a_session_across_local_midnight_is_booked_on_each_day_for_its_minutes(
     st.integers(1, 3),
 )
 def test_balance_always_equals_the_ledger_sum_and_replays_change_nothing(
-    app: App, items: list[tuple[str, int, int, bool]], repeats: int
+    tmp_path: Path,
+    backend: str,
+    new_database: Callable[[bool], str],
+    items: list[tuple[str, int, int, bool]],
+    repeats: int,
 ) -> None:
     base = NOW - timedelta(hours=10)
     batch = [
@@ -302,14 +326,17 @@ def test_balance_always_equals_the_ledger_sum_and_replays_change_nothing(
         )
         for subject, m, s, idle in items
     ]
-    app.ingestor.ingest(batch)
-    app.settler.settle()
-    with app.db.read() as conn:
-        settled = balance(conn)
-        assert settled == ledger_sum(conn)
-    for _ in range(repeats):
-        result = app.ingestor.ingest(batch)
-        assert result.accepted == 0
+    with pytest.MonkeyPatch.context() as mp, fresh_app(tmp_path, backend, new_database, mp) as app:
+        with app.db.read() as conn:
+            assert balance(conn) == 0, "a fresh database"
+        app.ingestor.ingest(batch)
         app.settler.settle()
-    with app.db.read() as conn:
-        assert balance(conn) == ledger_sum(conn) == settled
+        with app.db.read() as conn:
+            settled = balance(conn)
+            assert settled == ledger_sum(conn)
+        for _ in range(repeats):
+            result = app.ingestor.ingest(batch)
+            assert result.accepted == 0
+            app.settler.settle()
+        with app.db.read() as conn:
+            assert balance(conn) == ledger_sum(conn) == settled

@@ -26,12 +26,11 @@ from human_pretraining.api.server import ApiServer
 from human_pretraining.app import tick
 from human_pretraining.cli import main
 from human_pretraining.config.paths import DATABASE_URL_ENV
-from human_pretraining.core.subjects import Subject
 from human_pretraining.services.context import App, open_app
 from human_pretraining.store.models import ActivitySpan, SeenEvent
 from tests.conftest import NOW, FakeClock, wait_until
 from tests.pg import Cluster
-from tests.services.test_ingest_and_settle import activity_points, heartbeats, rate
+from tests.services.test_ingest_and_settle import VSCODE, activity_points, heartbeats
 
 MORNING = NOW - timedelta(hours=6)
 
@@ -108,9 +107,9 @@ def test_events_sent_while_the_server_is_away_are_stored_exactly_once(
         return int(seen), int(ms), activity_points(app)
 
     minutes = 50  # batches 0 to 4, ten one-minute heartbeats each
-    assert stored() == (minutes, minutes * 60_000, minutes * rate(app, Subject.app("code")))
+    assert stored() == (minutes, minutes * 60_000, minutes * VSCODE)
     tick(app, poll_config=False)  # and again: nothing changes
-    assert stored() == (minutes, minutes * 60_000, minutes * rate(app, Subject.app("code")))
+    assert stored() == (minutes, minutes * 60_000, minutes * VSCODE)
 
 
 def test_a_steady_stream_of_events_survives_the_server_restarting_under_it(
@@ -168,4 +167,4 @@ def test_a_steady_stream_of_events_survives_the_server_restarting_under_it(
         seen = conn.execute(select(func.count()).select_from(SeenEvent)).scalar_one()
         ms = conn.execute(select(func.sum(ActivitySpan.end_ms - ActivitySpan.start_ms))).scalar()
     assert (seen, ms) == (minutes, minutes * 60_000)
-    assert activity_points(app) == minutes * rate(app, Subject.app("code"))
+    assert activity_points(app) == minutes * VSCODE

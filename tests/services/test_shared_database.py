@@ -19,13 +19,12 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from human_pretraining.config.paths import DATABASE_URL_ENV
-from human_pretraining.core.subjects import Subject
 from human_pretraining.services.context import App, open_app
 from human_pretraining.services.economy import AlreadyDone
 from human_pretraining.store.ledger import balance, ledger_sum
 from human_pretraining.store.models import DirtyDay, LedgerEntry
 from tests.conftest import NOW, FakeClock
-from tests.services.test_ingest_and_settle import heartbeats, rate
+from tests.services.test_ingest_and_settle import heartbeats
 
 MORNING = NOW - timedelta(hours=7)  # 08:00 Berlin, the same local day as NOW
 RUN_S = 4.0  # how long the settle-only threads keep going after ingestion ends
@@ -139,11 +138,8 @@ def test_two_devices_settling_at_once_book_everything_exactly_once(
         laptop.settler.settle()
         desktop.settler.settle()
 
-    code, shorts = (
-        rate(laptop, Subject.app("code")),
-        rate(laptop, Subject.site("youtube.com/shorts")),
-    )
-    assert _sum(laptop, "activity") == (90 + 60) * code + 20 * shorts
+    # 90 + 60 min of vscode at +1, 20 min of youtube-shorts at -4 (the default rules).
+    assert _sum(laptop, "activity") == 150_000 - 80_000
     assert len(done_tasks) == 1
     assert _sum(laptop, "task") == laptop.config().task("Plan tomorrow").points  # type: ignore[union-attr]
     assert _sum(laptop, "reward") == -reward.cost
