@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import select
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -63,6 +65,18 @@ class FakeClock:
 
 
 T = TypeVar("T")
+
+
+def run_command(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``human-pretraining ARGS`` as a real process on ``home``: what a user's shell sees."""
+    return subprocess.run(
+        [sys.executable, "-m", "human_pretraining", *args],
+        env={**os.environ, "HUMAN_PRETRAINING_HOME": str(home), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def wait_until(probe: Callable[[], T], timeout: float = 20.0, what: str = "") -> T:

@@ -14,7 +14,6 @@ import errno
 import os
 import sqlite3
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ import requests
 from human_pretraining.api.server import ApiServer
 from human_pretraining.services.context import open_app
 from tests.api.conftest import make_event
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, run_command
 
 
 @pytest.fixture
@@ -136,25 +135,13 @@ def test_the_cli_on_a_full_disk_says_so_in_one_line_and_never_calls_it_damaged(
 ) -> None:
     home = small_disk / "home"
     open_app(home, clock=clock).close()
-    env = {**os.environ, "HUMAN_PRETRAINING_HOME": str(home)}
-
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "human_pretraining", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-
     filler = _fill(small_disk)
     for command in (["status"], ["task", "done", "Read a chapter"]):
-        done = cli(*command)
+        done = run_command(home, *command)
         assert done.returncode == 2, done.stdout
         assert done.stderr.startswith("error: the disk is full"), done.stderr
         assert "damaged" not in done.stderr and "Traceback" not in done.stderr
     filler.unlink()
-    done = cli("task", "done", "Read a chapter")
+    done = run_command(home, "task", "done", "Read a chapter")
     assert done.returncode == 0, done.stderr
     assert "+20 points" in done.stdout

@@ -16,8 +16,6 @@ import os
 import random
 import sqlite3
 import stat
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from human_pretraining.store.database import DatabaseError
 from human_pretraining.store.health import backups as backups_of
 from human_pretraining.store.health import daily_care, restore
 from tests.api.conftest import make_event
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, run_command
 
 DAY = date(2026, 11, 26)
 
@@ -82,18 +80,6 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HUMAN_PRETRAINING_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, "-m", "human_pretraining", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 KINDS = ["random bytes in the middle", "zero-length", "truncated by 1,000 bytes"]
 
 
@@ -109,7 +95,7 @@ def test_corrupted_files_of_each_kind_are_refused_with_the_backup_named(
 
     # No command: the window, which must refuse before it shows anything.
     for command in (["status"], ["serve", "--port", "0", "--no-monitor"], []):
-        done = _run(isolated_home, *command)
+        done = run_command(isolated_home, *command)
         assert done.returncode != 0, (command, done.stdout)
         assert "Traceback" not in done.stderr, done.stderr
         assert "damaged" in done.stderr, done.stderr
@@ -127,7 +113,7 @@ def test_damage_without_a_backup_says_there_is_none_and_keeps_the_file(
 ) -> None:
     database = _history(isolated_home, clock, None)
     _damage(database, "zero-length")
-    done = _run(isolated_home, "status")
+    done = run_command(isolated_home, "status")
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "no backup" in done.stderr, done.stderr
@@ -208,10 +194,10 @@ def test_db_restore_brings_the_named_backup_back_and_the_app_opens_again(
     backup = backups_of(database)[-1]
     _damage(database, "random bytes in the middle")
     damaged = _digest(database)
-    refused = _run(isolated_home, "status")
+    refused = run_command(isolated_home, "status")
     assert f"human-pretraining db restore {backup}" in refused.stderr
 
-    done = _run(isolated_home, "db", "restore", str(backup))
+    done = run_command(isolated_home, "db", "restore", str(backup))
     assert done.returncode == 0, done.stderr
     assert f"Restored {database} from {backup}" in done.stdout
     kept = [
@@ -220,7 +206,7 @@ def test_db_restore_brings_the_named_backup_back_and_the_app_opens_again(
         if p.name.startswith("history.sqlite3.damaged-") and not p.name.endswith(("-wal", "-shm"))
     ]
     assert [_digest(p) for p in kept] == [damaged]
-    assert _run(isolated_home, "status").returncode == 0
+    assert run_command(isolated_home, "status").returncode == 0
     app = open_app(isolated_home, clock=clock)
     try:
         with app.db.read() as conn:
@@ -236,7 +222,7 @@ def test_db_restore_refuses_a_damaged_backup_and_moves_nothing(
     backup = backups_of(database)[-1]
     _damage(backup, "truncated by 1,000 bytes")
     before = _digest(database)
-    done = _run(isolated_home, "db", "restore", str(backup))
+    done = run_command(isolated_home, "db", "restore", str(backup))
     assert done.returncode == 2
     assert "damaged too" in done.stderr and "Traceback" not in done.stderr
     assert _digest(database) == before
