@@ -28,7 +28,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "core": frozenset(),  # the pure domain: the standard library only
     "contracts": frozenset(),  # finds shared/
     "atomic": frozenset(),  # the one atomic file write
-    "store": frozenset({"core"}),
+    "store": frozenset({"core", "atomic"}),  # atomic: the private file mode
     "config": frozenset({"core", "contracts", "atomic"}),
     "autostart": frozenset({"atomic"}),  # must work without the config or the database
     "services": frozenset({"core", "store", "config", "contracts", "atomic"}),

@@ -20,6 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
+# The history is private to its user: the app's folders and the files it writes there
+# (database, device id, config, exports) are owner-only on POSIX, whatever the umask.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
 
 @contextlib.contextmanager
 def atomic_file(

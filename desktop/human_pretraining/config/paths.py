@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from human_pretraining.atomic import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
 APP_NAME = "human-pretraining"
 HOME_ENV = "HUMAN_PRETRAINING_HOME"
@@ -44,8 +45,6 @@ DATABASE_URL_ENV = "HUMAN_PRETRAINING_DATABASE_URL"
 CONFIG_FILENAME = "config.toml"
 DATABASE_FILENAME = "history.sqlite3"
 
-PRIVATE_DIR_MODE = 0o700
-PRIVATE_FILE_MODE = 0o600
 # The app's own files in its folders, by name or name prefix (the SQLite files with their
 # -wal/-shm/-journal, editor backups of the config). Anything else there is left alone.
 _OWN_FILES = ("device-id", "pause-until", "window.ini")
@@ -71,21 +70,6 @@ def private_dir(path: Path) -> None:
 def private_file(path: Path) -> None:
     """Make an existing file ``0600`` (readable and writable by its owner only)."""
     _chmod(path, PRIVATE_FILE_MODE)
-
-
-def open_private(path: str | os.PathLike[str], flags: int) -> int:
-    """An ``opener`` for :func:`open` when writing history: the file is ``0600``.
-
-    Set explicitly, not left to the umask; a file that existed is made ``0600``
-    too, since it now holds the history. Only regular files: ``-o /dev/null``
-    must not change the device's mode.
-    """
-    fd = os.open(path, flags, PRIVATE_FILE_MODE)
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            if stat.S_ISREG(os.fstat(fd).st_mode):
-                os.fchmod(fd, PRIVATE_FILE_MODE)
-    return fd
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
+from human_pretraining.atomic import PRIVATE_FILE_MODE
+
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
@@ -124,7 +126,6 @@ def unreachable_error(url: URL, exc: BaseException) -> DatabaseUnreachable:
     )
 
 
-PRIVATE_FILE_MODE = 0o600
 _SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 

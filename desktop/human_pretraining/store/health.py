@@ -24,8 +24,8 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
+from human_pretraining.atomic import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 from human_pretraining.store.database import (
-    PRIVATE_FILE_MODE,
     SQLITE_CORRUPT,
     SQLITE_FULL,
     SQLITE_IOERR,
@@ -174,7 +174,7 @@ def daily_care(db: Database, day: date) -> Path | None:
         _failed[(str(database), day)] = str(error)
         log.error("%s", error)
         return None
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
     _private_copy(database, target)
     for old in backups(database)[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
